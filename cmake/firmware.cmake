@@ -1,0 +1,1 @@
+# Placeholder until the platform can generate the memory map; replaced below.

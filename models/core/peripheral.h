@@ -1,0 +1,62 @@
+// edgevp: peripheral base.
+//
+// A TLM-2.0 target that owns declared registers (reg.h) and turns payloads into register accesses.
+// Bad accesses are answered, never aborted:
+//   - no register at the offset                       -> TLM_ADDRESS_ERROR_RESPONSE
+//   - access not exactly one whole register (size or
+//     alignment), byte enables, streaming width       -> TLM_BURST_ERROR_RESPONSE
+//   - write to a read-only / read of a write-only reg -> TLM_COMMAND_ERROR_RESPONSE
+// A callback may also refuse an access with refuse_access() (e.g. a write of a meaningless value).
+// Each access adds the configured latency to the annotated delay. Debug transport reads and writes
+// stored register values without callbacks.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "models/core/reg.h"
+
+namespace edgevp::core {
+
+class peripheral : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<peripheral> in;
+
+  explicit peripheral(const sc_core::sc_module_name& name,
+                      sc_core::sc_time latency = sc_core::sc_time(10, sc_core::SC_NS));
+
+  // Back to reset values (registers, then the model's own reset_state()).
+  void reset();
+
+  [[nodiscard]] const std::vector<reg_base*>& registers() const { return m_regs; }
+  [[nodiscard]] reg_base* find_register(std::uint64_t offset) const;
+  void set_latency(sc_core::sc_time t) { m_latency = t; }
+
+  // Called by reg_base's constructor.
+  void add_register(reg_base* r);
+
+ protected:
+  // Simulated time of the access being served: sc_time_stamp() plus the initiator's annotated
+  // delay (temporal decoupling). Valid inside register callbacks.
+  [[nodiscard]] sc_core::sc_time access_time() const;
+  // Inside a callback: answer this access with the given error response instead of OK.
+  void refuse_access(tlm::tlm_response_status status = tlm::TLM_COMMAND_ERROR_RESPONSE);
+  // Models with state beyond their registers reset it here.
+  virtual void reset_state() {}
+
+  virtual void b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
+  virtual unsigned int transport_dbg(tlm::tlm_generic_payload& tx);
+
+ private:
+  std::vector<reg_base*> m_regs;  // sorted by offset
+  sc_core::sc_time m_latency;
+  const sc_core::sc_time* m_current_delay = nullptr;
+  tlm::tlm_response_status m_refusal = tlm::TLM_OK_RESPONSE;
+};
+
+}  // namespace edgevp::core
