@@ -1,0 +1,143 @@
+#include "models/cpu/cpu.h"
+
+#include <algorithm>
+
+namespace edgevp::cpu {
+
+cpu::cpu(const sc_core::sc_module_name& name, const cpu_config& cfg)
+    : sc_core::sc_module(name),
+      bus("bus"),
+      sleeping("sleeping", false),
+      bus_errors("bus_errors", 0),
+      traps("traps", 0),
+      m_iss(*this, cfg.timing),
+      m_period(cfg.clock_period),
+      m_reset_pc(cfg.reset_pc) {
+  bus.register_invalidate_direct_mem_ptr(this, &cpu::invalidate_direct_mem_ptr);
+  SC_HAS_PROCESS(cpu);
+  SC_THREAD(run);
+  sensitive << m_start;
+  dont_initialize();
+  m_iss.reset(m_reset_pc);
+}
+
+void cpu::start() { m_start.notify(sc_core::SC_ZERO_TIME); }
+
+void cpu::set_irq(unsigned irq, bool level) {
+  m_iss.set_irq(irq, level);
+  if (level) m_wake.notify(sc_core::SC_ZERO_TIME);
+}
+
+void cpu::halt() {
+  m_halted = true;
+  m_iss.request_stop();
+  m_wake.notify(sc_core::SC_ZERO_TIME);
+}
+
+sc_core::sc_time cpu::local_offset() const {
+  return m_period * static_cast<double>(m_iss.cycles() - m_synced_cycles);
+}
+
+sc_core::sc_time cpu::local_time() const { return sc_core::sc_time_stamp() + local_offset(); }
+
+std::uint64_t cpu::to_cycles(const sc_core::sc_time& t) const {
+  const auto p = m_period.value();
+  return (t.value() + p - 1) / p;
+}
+
+void cpu::sync() {
+  m_qk.set(local_offset());
+  m_synced_cycles = m_iss.cycles();
+  m_qk.sync();  // wait()s for the local time, resets it
+  traps.write(static_cast<std::uint32_t>(m_iss.traps_taken()));
+}
+
+void cpu::run() {
+  m_qk.reset();
+  for (;;) {
+    // Run up to the next quantum boundary.
+    const sc_core::sc_time q = tlm::tlm_global_quantum::instance().compute_local_quantum();
+    const std::uint64_t budget = std::max<std::uint64_t>(1, q.value() / m_period.value());
+    const stop_reason why = m_halted ? stop_reason::halt : m_iss.run(m_synced_cycles + budget);
+    sync();
+    switch (why) {
+      case stop_reason::budget:
+        break;
+      case stop_reason::wfi: {
+        sleeping.write(true);
+        const sc_core::sc_time before = sc_core::sc_time_stamp();
+        while (!m_iss.interrupt_pending() && !m_halted) sc_core::wait(m_wake);
+        // The core's clock kept running while it slept: mcycle advances with time.
+        const std::uint64_t slept = to_cycles(sc_core::sc_time_stamp() - before);
+        m_iss.add_cycles(slept);
+        m_synced_cycles = m_iss.cycles();
+        sleeping.write(false);
+        break;
+      }
+      case stop_reason::unhandled_trap:
+      case stop_reason::fault_loop:
+        m_halted = true;
+        if (on_fault) on_fault(why, m_iss.last_trap());
+        sc_core::wait(m_never);
+        break;
+      case stop_reason::halt:
+        sc_core::wait(m_never);
+        break;
+    }
+  }
+}
+
+bool cpu::transport(tlm::tlm_command cmd, std::uint32_t addr, void* data, unsigned len, std::uint64_t& stall) {
+  m_tx.set_command(cmd);
+  m_tx.set_address(addr);
+  m_tx.set_data_ptr(static_cast<unsigned char*>(data));
+  m_tx.set_data_length(len);
+  m_tx.set_streaming_width(len);
+  m_tx.set_byte_enable_ptr(nullptr);
+  m_tx.set_byte_enable_length(0);
+  m_tx.set_dmi_allowed(false);
+  m_tx.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  const sc_core::sc_time offset = local_offset();
+  sc_core::sc_time delay = offset;
+  bus->b_transport(m_tx, delay);
+  stall = to_cycles(delay - offset);
+  if (m_tx.is_response_error()) {
+    bus_errors.write(++m_bus_error_count);
+    return false;
+  }
+  if (m_tx.is_dmi_allowed()) acquire_dmi(addr);
+  return true;
+}
+
+bool cpu::bus_read(std::uint32_t addr, void* data, unsigned len, std::uint64_t& stall) {
+  return transport(tlm::TLM_READ_COMMAND, addr, data, len, stall);
+}
+
+bool cpu::bus_write(std::uint32_t addr, const void* data, unsigned len, std::uint64_t& stall) {
+  // TLM takes a non-const pointer; a write command does not modify the buffer.
+  return transport(tlm::TLM_WRITE_COMMAND, addr, const_cast<void*>(data), len, stall);
+}
+
+void cpu::acquire_dmi(std::uint32_t addr) {
+  tlm::tlm_generic_payload tx;
+  tx.set_command(tlm::TLM_READ_COMMAND);
+  tx.set_address(addr);
+  tlm::tlm_dmi dmi;
+  if (!bus->get_direct_mem_ptr(tx, dmi)) return;
+  const std::uint64_t start = dmi.get_start_address();
+  const std::uint64_t end = std::min<std::uint64_t>(dmi.get_end_address(), 0xFFFFFFFFull);
+  if (end < start || dmi.get_dmi_ptr() == nullptr) return;
+  dmi_region r;
+  r.base = static_cast<std::uint32_t>(start);
+  r.size = static_cast<std::uint32_t>(std::min<std::uint64_t>(end - start + 1, 0xFFFFFFFFull));
+  r.ptr = dmi.get_dmi_ptr();
+  r.readable = dmi.is_read_allowed();
+  r.writable = dmi.is_write_allowed();
+  r.read_cycles = static_cast<std::uint32_t>(to_cycles(dmi.get_read_latency()));
+  r.write_cycles = static_cast<std::uint32_t>(to_cycles(dmi.get_write_latency()));
+  m_iss.add_dmi(r);
+}
+
+void cpu::invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end) { m_iss.invalidate_dmi(start, end); }
+
+}  // namespace edgevp::cpu

@@ -1,0 +1,80 @@
+// edgevp: the RV32IMAC CPU as a TLM-2.0 initiator.
+//
+// Wraps rv32_iss with SystemC time: the ISS runs ahead of simulated time by up to the global
+// quantum (tlm_quantumkeeper), memories are reached through DMI pointers (acquired when a target
+// hints DMI on a b_transport), MMIO goes through b_transport with the CPU's local time offset as the
+// annotated delay. Cycle costs per instruction class are configuration. WFI idles on an event until
+// an enabled interrupt is pending: simulated time advances without executing anything.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/tlm_quantumkeeper.h>
+
+#include "models/cpu/rv32_iss.h"
+
+namespace edgevp::cpu {
+
+struct cpu_config {
+  sc_core::sc_time clock_period = sc_core::sc_time(10, sc_core::SC_NS);  // 100 MHz
+  timing_config timing;
+  std::uint32_t reset_pc = 0;
+};
+
+class cpu : public sc_core::sc_module, private rv32_bus {
+ public:
+  tlm_utils::simple_initiator_socket<cpu> bus;
+
+  // Traceable state (VCD).
+  sc_core::sc_signal<bool> sleeping;              // in WFI
+  sc_core::sc_signal<std::uint32_t> bus_errors;   // error responses seen so far
+  sc_core::sc_signal<std::uint32_t> traps;        // traps taken so far (synchronised per quantum)
+
+  // Called once when the run cannot go on: an unhandled trap or a fault loop.
+  std::function<void(stop_reason why, const trap_record& trap)> on_fault;
+
+  cpu(const sc_core::sc_module_name& name, const cpu_config& cfg);
+
+  rv32_iss& iss() { return m_iss; }
+  const rv32_iss& iss() const { return m_iss; }
+  [[nodiscard]] sc_core::sc_time clock_period() const { return m_period; }
+
+  // Starts executing from the reset pc: the platform calls this once the image is loaded (after
+  // elaboration, when the bus can be used). Until then the CPU thread does not run.
+  void start();
+  // Interrupt pin sinks (cause::msi / mti / mei).
+  void set_irq(unsigned irq, bool level);
+  // Stops executing at the next instruction boundary (firmware exit, end of run).
+  void halt();
+  // Simulated time as the CPU sees it: sc_time_stamp() plus the cycles it ran ahead.
+  [[nodiscard]] sc_core::sc_time local_time() const;
+
+ private:
+  void run();
+  void sync();
+  void acquire_dmi(std::uint32_t addr);
+  [[nodiscard]] sc_core::sc_time local_offset() const;
+  [[nodiscard]] std::uint64_t to_cycles(const sc_core::sc_time& t) const;  // rounded up
+  bool transport(tlm::tlm_command cmd, std::uint32_t addr, void* data, unsigned len, std::uint64_t& stall);
+  bool bus_read(std::uint32_t addr, void* data, unsigned len, std::uint64_t& stall) override;
+  bool bus_write(std::uint32_t addr, const void* data, unsigned len, std::uint64_t& stall) override;
+  void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
+
+  rv32_iss m_iss;
+  sc_core::sc_time m_period;
+  std::uint32_t m_reset_pc;
+  std::uint64_t m_synced_cycles = 0;  // ISS cycles already turned into simulated time
+  tlm_utils::tlm_quantumkeeper m_qk;
+  sc_core::sc_event m_wake;
+  sc_core::sc_event m_start;
+  sc_core::sc_event m_never;
+  tlm::tlm_generic_payload m_tx;
+  std::uint32_t m_bus_error_count = 0;
+  bool m_halted = false;
+};
+
+}  // namespace edgevp::cpu

@@ -1,0 +1,525 @@
+// edgevp: RV32IMAC execution, traps, CSRs.
+#include "models/cpu/rv32_iss.h"
+
+#include <cstring>
+#include <ostream>
+#include <iomanip>
+
+#include "models/cpu/rv32_disasm.h"
+#include "models/cpu/rv32_ops.h"
+
+#define EDGEVP_LIKELY(x) __builtin_expect(!!(x), 1)
+#define EDGEVP_UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+namespace edgevp::cpu {
+
+namespace {
+
+// CSR numbers.
+enum : std::uint32_t {
+  csr_mstatus = 0x300, csr_misa = 0x301, csr_mie = 0x304, csr_mtvec = 0x305, csr_mstatush = 0x310,
+csr_mscratch = 0x340, csr_mepc = 0x341, csr_mcause = 0x342, csr_mtval = 0x343,
+  csr_mip = 0x344, csr_mcycle = 0xB00, csr_minstret = 0xB02, csr_mcycleh = 0xB80, csr_minstreth = 0xB82,
+  csr_cycle = 0xC00, csr_instret = 0xC02, csr_cycleh = 0xC80, csr_instreth = 0xC82,
+  csr_mvendorid = 0xF11, csr_marchid = 0xF12, csr_mimpid = 0xF13, csr_mhartid = 0xF14, csr_mconfigptr = 0xF15,
+};
+constexpr std::uint32_t mstatus_mie = 1u << 3;
+constexpr std::uint32_t mstatus_mpie = 1u << 7;
+constexpr std::uint32_t mstatus_mpp = 3u << 11;
+constexpr std::uint32_t mip_mask = (1u << cause::msi) | (1u << cause::mti) | (1u << cause::mei);
+constexpr unsigned fault_loop_limit = 16;
+
+}  // namespace
+
+const char* class_name(insn_class c) {
+  static const char* const names[] = {"alu", "mul", "div", "load", "store", "branch",
+                                      "jump", "csr", "amo", "fence", "system"};
+  const auto i = static_cast<std::size_t>(c);
+  return i < sizeof(names) / sizeof(names[0]) ? names[i] : "?";
+}
+
+rv32_iss::rv32_iss(rv32_bus& bus, const timing_config& timing)
+    : m_bus(bus), m_timing(timing), m_cache(cache_entries) {
+  for (auto& e : m_cache) e.pc = 1;  // odd pc: never a valid tag
+}
+
+void rv32_iss::reset(std::uint32_t pc) {
+  std::memset(m_x, 0, sizeof(m_x));
+  m_pc = pc;
+  m_mstatus = mstatus_mpp;
+  m_mie = 0;
+  m_mtvec = 0;
+  m_mepc = m_mcause = m_mtval = m_mscratch = 0;
+  m_reserved = false;
+  m_trap_streak = 0;
+  m_attention = true;  // re-evaluate interrupts
+}
+
+// ---------------------------------------------------------------- memory
+
+void rv32_iss::add_dmi(const dmi_region& r) {
+  for (auto& e : m_dmi) {
+    if (e.base == r.base && e.size == r.size) {
+      e = r;
+      m_fetch_dmi = nullptr;
+      return;
+    }
+  }
+  m_dmi.push_back(r);
+  m_fetch_dmi = nullptr;  // the vector may have moved
+}
+
+void rv32_iss::invalidate_dmi(std::uint64_t start, std::uint64_t end) {
+  std::vector<dmi_region> keep;
+  for (const auto& e : m_dmi) {
+    const std::uint64_t lo = e.base;
+    const std::uint64_t hi = static_cast<std::uint64_t>(e.base) + e.size - 1;
+    if (hi < start || lo > end) keep.push_back(e);
+  }
+  m_dmi.swap(keep);
+  m_fetch_dmi = nullptr;
+}
+
+const dmi_region* rv32_iss::find_dmi(std::uint32_t addr, unsigned len, bool write) {
+  for (const auto& e : m_dmi) {
+    if (addr - e.base < e.size && e.size - (addr - e.base) >= len) {
+      if (write ? e.writable : e.readable) return &e;
+      return nullptr;
+    }
+  }
+  return nullptr;
+}
+
+bool rv32_iss::fetch(std::uint32_t pc, std::uint32_t& raw) {
+  const dmi_region* r = m_fetch_dmi;
+  if (EDGEVP_UNLIKELY(r == nullptr || pc - r->base > r->size - 4)) {
+    r = find_dmi(pc, 2, false);
+    if (r != nullptr && r->size - (pc - r->base) >= 4) m_fetch_dmi = r;
+  }
+  if (EDGEVP_LIKELY(r != nullptr)) {
+    const unsigned char* p = r->ptr + (pc - r->base);
+    std::uint16_t lo;
+    std::memcpy(&lo, p, 2);
+    m_cycles += r->read_cycles;
+    if ((lo & 3) != 3) {
+      raw = lo;
+      return true;
+    }
+    if (r->size - (pc - r->base) >= 4) {
+      std::uint16_t hi;
+      std::memcpy(&hi, p + 2, 2);
+      raw = lo | (static_cast<std::uint32_t>(hi) << 16);
+      return true;
+    }
+  }
+  // Slow path: two halfword reads, so a compressed instruction at the end of a region is fine.
+  std::uint64_t stall = 0;
+  std::uint16_t lo = 0;
+  if (!m_bus.bus_read(pc, &lo, 2, stall)) {
+    m_cycles += stall;
+    take_trap(cause::insn_access, pc);
+    return false;
+  }
+  raw = lo;
+  if ((lo & 3) == 3) {
+    std::uint16_t hi = 0;
+    if (!m_bus.bus_read(pc + 2, &hi, 2, stall)) {
+      m_cycles += stall;
+      take_trap(cause::insn_access, pc + 2);
+      return false;
+    }
+    raw |= static_cast<std::uint32_t>(hi) << 16;
+  }
+  m_cycles += stall;
+  return true;
+}
+
+template <typename T>
+bool rv32_iss::load(std::uint32_t addr, T& value) {
+  if (EDGEVP_UNLIKELY((addr & (sizeof(T) - 1)) != 0)) {
+    take_trap(cause::load_misaligned, addr);
+    return false;
+  }
+  if (const dmi_region* r = find_dmi(addr, sizeof(T), false); EDGEVP_LIKELY(r != nullptr)) {
+    std::memcpy(&value, r->ptr + (addr - r->base), sizeof(T));
+    m_cycles += r->read_cycles;
+    return true;
+  }
+  std::uint64_t stall = 0;
+  const bool ok = m_bus.bus_read(addr, &value, sizeof(T), stall);
+  m_cycles += stall;
+  if (!ok) {
+    take_trap(cause::load_access, addr);
+    return false;
+  }
+  return true;
+}
+
+template <typename T>
+bool rv32_iss::store(std::uint32_t addr, T value) {
+  if (EDGEVP_UNLIKELY((addr & (sizeof(T) - 1)) != 0)) {
+    take_trap(cause::store_misaligned, addr);
+    return false;
+  }
+  if (const dmi_region* r = find_dmi(addr, sizeof(T), true); EDGEVP_LIKELY(r != nullptr)) {
+    std::memcpy(r->ptr + (addr - r->base), &value, sizeof(T));
+    m_cycles += r->write_cycles;
+  } else {
+    std::uint64_t stall = 0;
+    const bool ok = m_bus.bus_write(addr, &value, sizeof(T), stall);
+    m_cycles += stall;
+    if (!ok) {
+      take_trap(cause::store_access, addr);
+      return false;
+    }
+  }
+  if (EDGEVP_UNLIKELY(addr - m_watch_lo < m_watch_hi - m_watch_lo))
+    if (on_store_watch) on_store_watch(addr, static_cast<std::uint32_t>(value));
+  return true;
+}
+
+bool rv32_iss::amo(const insn& d) {
+  const std::uint32_t addr = m_x[d.rs1];
+  if (d.op == op::lr_w) {
+    std::uint32_t v;
+    if ((addr & 3) != 0) { take_trap(cause::load_misaligned, addr); return false; }
+    if (!load(addr, v)) return false;
+    m_x[d.rd] = v;
+    m_reserved = true;
+    m_reservation = addr;
+    return true;
+  }
+  if ((addr & 3) != 0) {
+    take_trap(cause::store_misaligned, addr);
+    return false;
+  }
+  if (d.op == op::sc_w) {
+    const bool ok = m_reserved && m_reservation == addr;
+    m_reserved = false;
+    if (ok) {
+      if (!store(addr, m_x[d.rs2])) return false;
+      m_x[d.rd] = 0;
+    } else {
+      m_x[d.rd] = 1;
+    }
+    return true;
+  }
+  // Read-modify-write. A load fault on an AMO is a store/AMO access fault.
+  std::uint32_t old = 0;
+  if (const dmi_region* r = find_dmi(addr, 4, true); r != nullptr) {
+    std::memcpy(&old, r->ptr + (addr - r->base), 4);
+    m_cycles += r->read_cycles;
+  } else {
+    std::uint64_t stall = 0;
+    const bool ok = m_bus.bus_read(addr, &old, 4, stall);
+    m_cycles += stall;
+    if (!ok) { take_trap(cause::store_access, addr); return false; }
+  }
+  const std::uint32_t src = m_x[d.rs2];
+  std::uint32_t nv = 0;
+  switch (d.op) {
+    case op::amoswap_w: nv = src; break;
+    case op::amoadd_w: nv = old + src; break;
+    case op::amoxor_w: nv = old ^ src; break;
+    case op::amoand_w: nv = old & src; break;
+    case op::amoor_w: nv = old | src; break;
+    case op::amomin_w: nv = static_cast<std::int32_t>(old) < static_cast<std::int32_t>(src) ? old : src; break;
+    case op::amomax_w: nv = static_cast<std::int32_t>(old) > static_cast<std::int32_t>(src) ? old : src; break;
+    case op::amominu_w: nv = old < src ? old : src; break;
+    case op::amomaxu_w: nv = old > src ? old : src; break;
+    default: break;
+  }
+  if (!store(addr, nv)) return false;
+  m_x[d.rd] = old;
+  return true;
+}
+
+// ---------------------------------------------------------------- traps and interrupts
+
+void rv32_iss::set_irq(unsigned irq, bool level) {
+  const std::uint32_t bit = 1u << irq;
+  const std::uint32_t before = m_mip;
+  m_mip = level ? (m_mip | bit) : (m_mip & ~bit);
+  if (m_mip != before) m_attention = true;
+}
+
+void rv32_iss::take_trap(std::uint32_t cause_value, std::uint32_t tval) {
+  m_last_trap = {cause_value, m_pc, tval};
+  ++m_traps;
+  m_cycles += m_timing.trap_cycles;
+  m_reserved = false;
+  if (m_mtvec == 0) {
+    // No handler was ever installed: report instead of jumping into the boot ROM.
+    m_fault = stop_reason::unhandled_trap;
+    m_attention = true;
+    return;
+  }
+  if (++m_trap_streak > fault_loop_limit) {
+    m_fault = stop_reason::fault_loop;
+    m_attention = true;
+    return;
+  }
+  m_mepc = m_pc;
+  m_mcause = cause_value;
+  m_mtval = tval;
+  const bool mie = (m_mstatus & mstatus_mie) != 0;
+  m_mstatus = (m_mstatus & ~(mstatus_mie | mstatus_mpie)) | (mie ? mstatus_mpie : 0) | mstatus_mpp;
+  const std::uint32_t base = m_mtvec & ~3u;
+  if ((cause_value & cause::interrupt) != 0 && (m_mtvec & 3) == 1)
+    m_pc = base + 4 * (cause_value & 0x1F);
+  else
+    m_pc = base;
+}
+
+bool rv32_iss::check_interrupts() {
+  const std::uint32_t pending = m_mip & m_mie;
+  if (pending == 0 || (m_mstatus & mstatus_mie) == 0) return false;
+  // Priority: external > software > timer.
+  unsigned irq = cause::mti;
+  if ((pending & (1u << cause::mei)) != 0) irq = cause::mei;
+  else if ((pending & (1u << cause::msi)) != 0) irq = cause::msi;
+  take_trap(cause::interrupt | irq, 0);
+  m_trap_streak = 0;
+  return true;
+}
+
+// ---------------------------------------------------------------- CSRs
+
+bool rv32_iss::csr_read(std::uint32_t csr, std::uint32_t& v) const {
+  const auto mcycle = static_cast<std::uint64_t>(static_cast<std::int64_t>(m_cycles) + m_mcycle_offset);
+  const auto minstret = static_cast<std::uint64_t>(static_cast<std::int64_t>(m_instret) + m_minstret_offset);
+  switch (csr) {
+    case csr_mstatus: v = m_mstatus; return true;
+    case csr_misa: v = misa_value; return true;
+    case csr_mie: v = m_mie; return true;
+    case csr_mtvec: v = m_mtvec; return true;
+    case csr_mstatush: v = 0; return true;
+    case csr_mscratch: v = m_mscratch; return true;
+    case csr_mepc: v = m_mepc; return true;
+    case csr_mcause: v = m_mcause; return true;
+    case csr_mtval: v = m_mtval; return true;
+    case csr_mip: v = m_mip; return true;
+    case csr_mcycle: case csr_cycle: v = static_cast<std::uint32_t>(mcycle); return true;
+    case csr_mcycleh: case csr_cycleh: v = static_cast<std::uint32_t>(mcycle >> 32); return true;
+    case csr_minstret: case csr_instret: v = static_cast<std::uint32_t>(minstret); return true;
+    case csr_minstreth: case csr_instreth: v = static_cast<std::uint32_t>(minstret >> 32); return true;
+    case csr_mvendorid: case csr_marchid: case csr_mimpid: case csr_mhartid: case csr_mconfigptr:
+      v = 0; return true;
+    default: return false;
+  }
+}
+
+bool rv32_iss::csr_write(std::uint32_t csr, std::uint32_t v) {
+  if ((csr >> 10) == 3) return false;  // read-only CSR address space
+  switch (csr) {
+    case csr_mstatus:
+      m_mstatus = (v & (mstatus_mie | mstatus_mpie)) | mstatus_mpp;
+      m_attention = true;
+      return true;
+    case csr_misa: return true;      // WARL: writes ignored, the ISA is fixed
+    case csr_mstatush: return true;  // no fields on this core
+    case csr_mie:
+      m_mie = v & mip_mask;
+      m_attention = true;
+      return true;
+    case csr_mtvec:
+      // WARL: modes 2 and 3 are reserved; they fall back to direct.
+      m_mtvec = (v & 3) == 1 ? v : (v & ~3u);
+      return true;
+    case csr_mscratch: m_mscratch = v; return true;
+    case csr_mepc: m_mepc = v & ~1u; return true;
+    case csr_mcause: m_mcause = v; return true;
+    case csr_mtval: m_mtval = v; return true;
+    case csr_mip: return true;  // MSIP/MTIP/MEIP are driven by the CLINT and the intc
+    case csr_mcycle: case csr_mcycleh: {
+      std::uint64_t cur = static_cast<std::uint64_t>(static_cast<std::int64_t>(m_cycles) + m_mcycle_offset);
+      cur = csr == csr_mcycle ? (cur & ~0xFFFFFFFFull) | v : (cur & 0xFFFFFFFFull) | (static_cast<std::uint64_t>(v) << 32);
+      m_mcycle_offset = static_cast<std::int64_t>(cur) - static_cast<std::int64_t>(m_cycles);
+      return true;
+    }
+    case csr_minstret: case csr_minstreth: {
+      // The writing instruction does not count: compensate for the increment that follows.
+      std::uint64_t cur = static_cast<std::uint64_t>(static_cast<std::int64_t>(m_instret) + m_minstret_offset);
+      cur = csr == csr_minstret ? (cur & ~0xFFFFFFFFull) | v : (cur & 0xFFFFFFFFull) | (static_cast<std::uint64_t>(v) << 32);
+      m_minstret_offset = static_cast<std::int64_t>(cur) - static_cast<std::int64_t>(m_instret) - 1;
+      return true;
+    }
+    default: return false;
+  }
+}
+
+bool rv32_iss::read_csr(std::uint32_t csr, std::uint32_t& value) { return csr_read(csr, value); }
+bool rv32_iss::write_csr(std::uint32_t csr, std::uint32_t value) { return csr_write(csr, value); }
+
+bool rv32_iss::exec_csr(const insn& d) {
+  const auto csr = static_cast<std::uint32_t>(d.imm);
+  const bool imm_form = d.op >= op::csrrwi;
+  const std::uint32_t src = imm_form ? d.rs1 : m_x[d.rs1];
+  const bool is_write_op = d.op == op::csrrw || d.op == op::csrrwi;
+  const bool writes = is_write_op || d.rs1 != 0;  // csrrs/c with x0 / uimm 0 do not write
+  std::uint32_t old = 0;
+  if (!csr_read(csr, old) || (writes && (csr >> 10) == 3)) {
+    take_trap(cause::illegal_insn, d.raw);
+    return false;
+  }
+  if (writes) {
+    std::uint32_t nv = src;
+    if (d.op == op::csrrs || d.op == op::csrrsi) nv = old | src;
+    else if (d.op == op::csrrc || d.op == op::csrrci) nv = old & ~src;
+    if (!csr_write(csr, nv)) {
+      take_trap(cause::illegal_insn, d.raw);
+      return false;
+    }
+  }
+  m_x[d.rd] = old;
+  return true;
+}
+
+// ---------------------------------------------------------------- tracing
+
+void rv32_iss::trace(std::uint32_t pc, std::uint32_t raw) {
+  std::ostream& os = *m_trace;
+  const bool compressed = (raw & 3) != 3;
+  char buf[48];
+  if (compressed)
+    std::snprintf(buf, sizeof(buf), "%08x: %04x     ", pc, raw & 0xFFFF);
+  else
+    std::snprintf(buf, sizeof(buf), "%08x: %08x ", pc, raw);
+  os << buf << disassemble(raw, pc) << '\n';
+}
+
+// ---------------------------------------------------------------- the loop
+
+stop_reason rv32_iss::run(std::uint64_t cycle_limit) {
+  while (m_cycles < cycle_limit) {
+    if (EDGEVP_UNLIKELY(m_attention)) {
+      m_attention = false;
+      if (m_fault != stop_reason::budget) {
+        const stop_reason f = m_fault;
+        m_fault = stop_reason::budget;
+        return f;
+      }
+      if (m_stop) return stop_reason::halt;
+      if (check_interrupts()) {
+        if (m_fault != stop_reason::budget) { m_attention = true; continue; }
+        continue;
+      }
+    }
+    const std::uint32_t pc = m_pc;
+    std::uint32_t raw;
+    if (EDGEVP_UNLIKELY(!fetch(pc, raw))) continue;
+    insn& d = m_cache[(pc >> 1) & (cache_entries - 1)];
+    if (EDGEVP_UNLIKELY(d.pc != pc || d.raw != raw)) decode(raw, pc, d);
+    if (EDGEVP_UNLIKELY(m_trace != nullptr)) trace(pc, raw);
+
+    std::uint32_t* const x = m_x;
+    const std::uint32_t a = x[d.rs1];
+    const std::uint32_t b = x[d.rs2];
+    const auto imm = static_cast<std::uint32_t>(d.imm);
+    std::uint32_t next = pc + d.len;
+    m_cycles += d.cost;
+
+    switch (d.op) {
+      case op::lui: x[d.rd] = imm; break;
+      case op::auipc: x[d.rd] = pc + imm; break;
+      case op::jal: x[d.rd] = next; next = pc + imm; break;
+      case op::jalr: x[d.rd] = next; next = (a + imm) & ~1u; break;
+      case op::beq: if (a == b) { next = pc + imm; m_cycles += m_timing.branch_taken_extra; } break;
+      case op::bne: if (a != b) { next = pc + imm; m_cycles += m_timing.branch_taken_extra; } break;
+      case op::blt: if (static_cast<std::int32_t>(a) < static_cast<std::int32_t>(b)) { next = pc + imm; m_cycles += m_timing.branch_taken_extra; } break;
+      case op::bge: if (static_cast<std::int32_t>(a) >= static_cast<std::int32_t>(b)) { next = pc + imm; m_cycles += m_timing.branch_taken_extra; } break;
+      case op::bltu: if (a < b) { next = pc + imm; m_cycles += m_timing.branch_taken_extra; } break;
+      case op::bgeu: if (a >= b) { next = pc + imm; m_cycles += m_timing.branch_taken_extra; } break;
+      case op::lb: { std::uint8_t v; if (!load(a + imm, v)) continue; x[d.rd] = static_cast<std::uint32_t>(static_cast<std::int8_t>(v)); break; }
+      case op::lh: { std::uint16_t v; if (!load(a + imm, v)) continue; x[d.rd] = static_cast<std::uint32_t>(static_cast<std::int16_t>(v)); break; }
+      case op::lw: { std::uint32_t v; if (!load(a + imm, v)) continue; x[d.rd] = v; break; }
+      case op::lbu: { std::uint8_t v; if (!load(a + imm, v)) continue; x[d.rd] = v; break; }
+      case op::lhu: { std::uint16_t v; if (!load(a + imm, v)) continue; x[d.rd] = v; break; }
+      case op::sb: if (!store(a + imm, static_cast<std::uint8_t>(b))) continue; break;
+      case op::sh: if (!store(a + imm, static_cast<std::uint16_t>(b))) continue; break;
+      case op::sw: if (!store(a + imm, b)) continue; break;
+      case op::addi: x[d.rd] = a + imm; break;
+      case op::slti: x[d.rd] = static_cast<std::int32_t>(a) < d.imm ? 1 : 0; break;
+      case op::sltiu: x[d.rd] = a < imm ? 1 : 0; break;
+      case op::xori: x[d.rd] = a ^ imm; break;
+      case op::ori: x[d.rd] = a | imm; break;
+      case op::andi: x[d.rd] = a & imm; break;
+      case op::slli: x[d.rd] = a << (imm & 31); break;
+      case op::srli: x[d.rd] = a >> (imm & 31); break;
+      case op::srai: x[d.rd] = static_cast<std::uint32_t>(static_cast<std::int32_t>(a) >> (imm & 31)); break;
+      case op::add: x[d.rd] = a + b; break;
+      case op::sub: x[d.rd] = a - b; break;
+      case op::sll: x[d.rd] = a << (b & 31); break;
+      case op::slt: x[d.rd] = static_cast<std::int32_t>(a) < static_cast<std::int32_t>(b) ? 1 : 0; break;
+      case op::sltu: x[d.rd] = a < b ? 1 : 0; break;
+      case op::xor_: x[d.rd] = a ^ b; break;
+      case op::srl: x[d.rd] = a >> (b & 31); break;
+      case op::sra: x[d.rd] = static_cast<std::uint32_t>(static_cast<std::int32_t>(a) >> (b & 31)); break;
+      case op::or_: x[d.rd] = a | b; break;
+      case op::and_: x[d.rd] = a & b; break;
+      case op::mul: x[d.rd] = a * b; break;
+      case op::mulh:
+        x[d.rd] = static_cast<std::uint32_t>((static_cast<std::int64_t>(static_cast<std::int32_t>(a)) *
+                                              static_cast<std::int64_t>(static_cast<std::int32_t>(b))) >> 32);
+        break;
+      case op::mulhsu:
+        x[d.rd] = static_cast<std::uint32_t>(
+            static_cast<std::uint64_t>(static_cast<std::int64_t>(static_cast<std::int32_t>(a)) *
+                                       static_cast<std::int64_t>(static_cast<std::uint64_t>(b))) >> 32);
+        break;
+      case op::mulhu:
+        x[d.rd] = static_cast<std::uint32_t>((static_cast<std::uint64_t>(a) * static_cast<std::uint64_t>(b)) >> 32);
+        break;
+      case op::div:
+        if (b == 0) x[d.rd] = 0xFFFFFFFFu;
+        else if (a == 0x80000000u && b == 0xFFFFFFFFu) x[d.rd] = a;
+        else x[d.rd] = static_cast<std::uint32_t>(static_cast<std::int32_t>(a) / static_cast<std::int32_t>(b));
+        break;
+      case op::divu: x[d.rd] = b == 0 ? 0xFFFFFFFFu : a / b; break;
+      case op::rem:
+        if (b == 0) x[d.rd] = a;
+        else if (a == 0x80000000u && b == 0xFFFFFFFFu) x[d.rd] = 0;
+        else x[d.rd] = static_cast<std::uint32_t>(static_cast<std::int32_t>(a) % static_cast<std::int32_t>(b));
+        break;
+      case op::remu: x[d.rd] = b == 0 ? a : a % b; break;
+      case op::fence: case op::fence_i: break;  // decode cache is tagged by raw bits: nothing to flush
+      case op::ecall: take_trap(cause::ecall_m, 0); continue;
+      case op::ebreak: take_trap(cause::breakpoint, pc); continue;
+      case op::mret: {
+        const bool mpie = (m_mstatus & mstatus_mpie) != 0;
+        m_mstatus = (m_mstatus & ~mstatus_mie) | (mpie ? mstatus_mie : 0) | mstatus_mpie | mstatus_mpp;
+        next = m_mepc;
+        m_attention = true;
+        break;
+      }
+      case op::wfi:
+        if ((m_mip & m_mie) == 0) {
+          m_pc = next;
+          x[0] = 0;
+          ++m_instret;
+          ++m_class_count[static_cast<std::size_t>(d.cls)];
+          m_trap_streak = 0;
+          return stop_reason::wfi;
+        }
+        break;
+      case op::csrrw: case op::csrrs: case op::csrrc: case op::csrrwi: case op::csrrsi: case op::csrrci:
+        if (!exec_csr(d)) continue;
+        break;
+      case op::lr_w: case op::sc_w: case op::amoswap_w: case op::amoadd_w: case op::amoxor_w: case op::amoand_w:
+      case op::amoor_w: case op::amomin_w: case op::amomax_w: case op::amominu_w: case op::amomaxu_w:
+        if (!amo(d)) continue;
+        break;
+      default:  // op::illegal
+        take_trap(cause::illegal_insn, d.len == 2 ? (raw & 0xFFFF) : raw);
+        continue;
+    }
+    x[0] = 0;
+    m_pc = next;
+    ++m_instret;
+    ++m_class_count[static_cast<std::size_t>(d.cls)];
+    m_trap_streak = 0;
+  }
+  return stop_reason::budget;
+}
+
+}  // namespace edgevp::cpu

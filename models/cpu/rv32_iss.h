@@ -1,0 +1,196 @@
+// edgevp: RV32IMAC instruction-set simulator (machine mode, Zicsr, Zifencei).
+//
+// Plain C++, no SystemC: the TLM wrapper (cpu.h) owns time and the bus. The ISS decodes each
+// instruction once into a direct-mapped cache tagged by pc and raw bits, so self-modifying code is
+// always seen (fence.i needs no flush) and decode is not paid per executed instruction. Memories
+// are reached through DMI regions the wrapper hands in; everything else goes to the wrapper's bus
+// interface. Interrupt lines, stop requests and CSR writes that may unmask an interrupt raise one
+// "attention" flag that the loop tests once per instruction; nothing else is checked per step.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace edgevp::cpu {
+
+// Instruction classes: timing (cycles per class) and, later, energy events are per class.
+enum class insn_class : std::uint8_t { alu, mul, div, load, store, branch, jump, csr, amo, fence, system, count };
+const char* class_name(insn_class c);
+
+struct timing_config {
+  // Base cycles per class; a taken branch adds branch_taken_extra.
+  std::array<std::uint32_t, static_cast<std::size_t>(insn_class::count)> cycles{
+      1 /*alu*/, 1 /*mul*/, 32 /*div*/, 2 /*load*/, 1 /*store*/, 1 /*branch*/, 2 /*jump*/,
+      1 /*csr*/, 3 /*amo*/, 1 /*fence*/, 3 /*system*/};
+  std::uint32_t branch_taken_extra = 1;
+  std::uint32_t trap_cycles = 4;  // cost of entering a trap handler
+};
+
+// The wrapper's side of the bus: accesses that no DMI region covers.
+class rv32_bus {
+ public:
+  virtual ~rv32_bus() = default;
+  // Returns false when the target answered an error (the ISS raises an access fault).
+  // stall_cycles receives the access's extra cycles (bus and target latency).
+  virtual bool bus_read(std::uint32_t addr, void* data, unsigned len, std::uint64_t& stall_cycles) = 0;
+  virtual bool bus_write(std::uint32_t addr, const void* data, unsigned len, std::uint64_t& stall_cycles) = 0;
+};
+
+struct dmi_region {
+  std::uint32_t base = 0;
+  std::uint32_t size = 0;  // bytes
+  unsigned char* ptr = nullptr;
+  bool readable = false;
+  bool writable = false;
+  std::uint32_t read_cycles = 0;   // per access
+  std::uint32_t write_cycles = 0;  // per access
+};
+
+enum class stop_reason : std::uint8_t { budget, wfi, halt, unhandled_trap, fault_loop };
+
+// mcause values (exceptions; interrupts have bit 31 set).
+namespace cause {
+inline constexpr std::uint32_t insn_misaligned = 0, insn_access = 1, illegal_insn = 2, breakpoint = 3,
+                               load_misaligned = 4, load_access = 5, store_misaligned = 6, store_access = 7,
+                               ecall_m = 11;
+inline constexpr std::uint32_t interrupt = 0x80000000u;
+inline constexpr unsigned msi = 3, mti = 7, mei = 11;  // interrupt numbers (mip bits)
+}  // namespace cause
+
+struct trap_record {
+  std::uint32_t cause = 0;
+  std::uint32_t pc = 0;
+  std::uint32_t tval = 0;
+};
+
+class rv32_iss {
+ public:
+  rv32_iss(rv32_bus& bus, const timing_config& timing = {});
+  rv32_iss(const rv32_iss&) = delete;
+  rv32_iss& operator=(const rv32_iss&) = delete;
+
+  void reset(std::uint32_t pc);
+
+  // Runs until m_cycles reaches cycle_limit, or WFI with nothing pending, or a stop.
+  stop_reason run(std::uint64_t cycle_limit);
+
+  // --- state ---
+  [[nodiscard]] std::uint32_t pc() const { return m_pc; }
+  void set_pc(std::uint32_t pc) { m_pc = pc; }
+  [[nodiscard]] std::uint32_t reg(unsigned i) const { return m_x[i & 31]; }
+  void set_reg(unsigned i, std::uint32_t v) {
+    if ((i & 31) != 0) m_x[i & 31] = v;
+  }
+  [[nodiscard]] std::uint64_t cycles() const { return m_cycles; }
+  void add_cycles(std::uint64_t n) { m_cycles += n; }
+  [[nodiscard]] std::uint64_t instret() const { return m_instret; }
+  [[nodiscard]] std::uint64_t class_count(insn_class c) const { return m_class_count[static_cast<std::size_t>(c)]; }
+  [[nodiscard]] const trap_record& last_trap() const { return m_last_trap; }
+  [[nodiscard]] std::uint64_t traps_taken() const { return m_traps; }
+  // CSR access from outside (debugger, tests): false if the CSR does not exist.
+  bool read_csr(std::uint32_t csr, std::uint32_t& value);
+  bool write_csr(std::uint32_t csr, std::uint32_t value);
+
+  // --- interrupts: level of mip bit `irq` (cause::msi/mti/mei) ---
+  void set_irq(unsigned irq, bool level);
+  [[nodiscard]] std::uint32_t mip() const { return m_mip; }
+  [[nodiscard]] bool interrupt_pending() const { return (m_mip & m_mie) != 0; }
+
+  // --- control from the wrapper ---
+  void request_stop() { m_stop = true; m_attention = true; }
+  [[nodiscard]] bool stop_requested() const { return m_stop; }
+  void clear_stop() { m_stop = false; }
+
+  // --- memory ---
+  void add_dmi(const dmi_region& r);
+  void invalidate_dmi(std::uint64_t start, std::uint64_t end);
+  // Stores to [lo, hi) call on_store_watch (riscv-tests tohost). Off by default.
+  void set_store_watch(std::uint32_t lo, std::uint32_t hi) { m_watch_lo = lo; m_watch_hi = hi; }
+  std::function<void(std::uint32_t addr, std::uint32_t value)> on_store_watch;
+
+  // --- tracing: one line per retired instruction (pc, raw, disassembly) when set ---
+  void set_trace(std::ostream* os) { m_trace = os; }
+
+  ~rv32_iss() = default;
+
+  static constexpr std::uint32_t misa_value = (1u << 30) | (1u << 0) | (1u << 2) | (1u << 8) | (1u << 12);
+
+ private:
+  struct insn {
+    std::uint32_t pc;
+    std::uint32_t raw;
+    std::int32_t imm;
+    std::uint16_t op;
+    std::uint8_t rd, rs1, rs2;
+    std::uint8_t len;
+    std::uint16_t cost;
+    insn_class cls;
+  };
+  static constexpr std::size_t cache_entries = 1u << 14;
+
+  void decode(std::uint32_t raw, std::uint32_t pc, insn& d) const;
+  void decode32(std::uint32_t raw, insn& d) const;
+  void decode16(std::uint32_t raw, insn& d) const;
+  void finish_decode(insn& d) const;
+
+  bool fetch(std::uint32_t pc, std::uint32_t& raw);
+  template <typename T>
+  bool load(std::uint32_t addr, T& value);
+  template <typename T>
+  bool store(std::uint32_t addr, T value);
+  bool amo(const insn& d);
+  bool exec_csr(const insn& d);
+  bool csr_read(std::uint32_t csr, std::uint32_t& v) const;
+  bool csr_write(std::uint32_t csr, std::uint32_t v);
+
+  void take_trap(std::uint32_t cause, std::uint32_t tval);
+  bool check_interrupts();  // takes the highest-priority enabled interrupt; true if taken
+  void trace(std::uint32_t pc, std::uint32_t raw);
+
+  const dmi_region* find_dmi(std::uint32_t addr, unsigned len, bool write);
+
+  rv32_bus& m_bus;
+  timing_config m_timing;
+
+  std::uint32_t m_x[32] = {};
+  std::uint32_t m_pc = 0;
+  std::uint64_t m_cycles = 0;
+  std::uint64_t m_instret = 0;
+  std::uint64_t m_class_count[static_cast<std::size_t>(insn_class::count)] = {};
+
+  // CSRs
+  std::uint32_t m_mstatus = 0;  // MIE (3), MPIE (7); MPP reads as 3
+  std::uint32_t m_mie = 0;
+  std::uint32_t m_mip = 0;
+  std::uint32_t m_mtvec = 0;
+  std::uint32_t m_mepc = 0;
+  std::uint32_t m_mcause = 0;
+  std::uint32_t m_mtval = 0;
+  std::uint32_t m_mscratch = 0;
+  std::int64_t m_mcycle_offset = 0;  // mcycle CSR = m_cycles + offset
+  std::int64_t m_minstret_offset = 0;
+
+  // LR/SC
+  bool m_reserved = false;
+  std::uint32_t m_reservation = 0;
+
+  bool m_attention = false;
+  bool m_stop = false;
+  unsigned m_trap_streak = 0;  // consecutive traps with no instruction retired
+  stop_reason m_fault = stop_reason::budget;
+  trap_record m_last_trap;
+  std::uint64_t m_traps = 0;
+
+  std::vector<dmi_region> m_dmi;
+  const dmi_region* m_fetch_dmi = nullptr;
+  std::uint32_t m_watch_lo = 0, m_watch_hi = 0;  // empty
+
+  std::ostream* m_trace = nullptr;
+  std::vector<insn> m_cache;
+};
+
+}  // namespace edgevp::cpu

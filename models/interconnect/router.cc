@@ -1,0 +1,118 @@
+#include "models/interconnect/router.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "models/core/errors.h"
+
+namespace edgevp::interconnect {
+
+namespace {
+
+std::string hex_range(std::uint64_t base, std::uint64_t size) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "[0x%08llx, 0x%08llx)", static_cast<unsigned long long>(base),
+                static_cast<unsigned long long>(base + size));
+  return buf;
+}
+
+}  // namespace
+
+router::router(const sc_core::sc_module_name& name, const router_config& cfg)
+    : sc_core::sc_module(name), in("in"), out("out"), m_cfg(cfg) {
+  in.register_b_transport(this, &router::b_transport);
+  in.register_get_direct_mem_ptr(this, &router::get_direct_mem_ptr);
+  in.register_transport_dbg(this, &router::transport_dbg);
+  out.register_invalidate_direct_mem_ptr(this, &router::invalidate_direct_mem_ptr);
+}
+
+void router::add_range(const std::string& name, std::uint64_t base, std::uint64_t size, sc_core::sc_time latency) {
+  if (size == 0) throw core::config_error("memory map: " + name + " has size 0");
+  if (base + size > 0x100000000ull || base + size < base)
+    throw core::config_error("memory map: " + name + " " + hex_range(base, size) +
+                             " does not fit the 32-bit address space");
+  for (const range& r : m_ranges) {
+    if (base < r.base + r.size && r.base < base + size)
+      throw core::config_error("memory map: " + name + " " + hex_range(base, size) + " overlaps " + r.name +
+                               " " + hex_range(r.base, r.size));
+  }
+  m_ranges.push_back(range{name, base, size, latency, static_cast<unsigned>(m_ranges.size()),
+                           sc_core::SC_ZERO_TIME, {}});
+}
+
+const router::range* router::find(std::uint64_t addr) const {
+  for (const range& r : m_ranges)
+    if (addr - r.base < r.size) return &r;
+  return nullptr;
+}
+
+router::range* router::decode(std::uint64_t addr) { return const_cast<range*>(find(addr)); }
+
+void router::b_transport(int id, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
+  const std::uint64_t addr = tx.get_address();
+  delay += m_cfg.hop_latency;
+  range* r = decode(addr);
+  if (r == nullptr) {
+    tx.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return;
+  }
+  // Contention: the target serves one transaction at a time.
+  const sc_core::sc_time arrival = sc_core::sc_time_stamp() + delay;
+  if (r->busy_until > arrival) {
+    const sc_core::sc_time wait = r->busy_until - arrival;
+    delay += wait;
+    r->stats.wait_time += wait;
+  }
+  delay += r->latency;
+  ++r->stats.transactions;
+  r->stats.bytes += tx.get_data_length();
+  tx.set_address(addr - r->base);
+  out[static_cast<int>(r->port)]->b_transport(tx, delay);
+  tx.set_address(addr);
+  r->busy_until = sc_core::sc_time_stamp() + delay;
+}
+
+bool router::get_direct_mem_ptr(int id, tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi) {
+  const std::uint64_t addr = tx.get_address();
+  range* r = decode(addr);
+  if (r == nullptr) {
+    dmi.allow_none();
+    return false;
+  }
+  tx.set_address(addr - r->base);
+  const bool ok = out[static_cast<int>(r->port)]->get_direct_mem_ptr(tx, dmi);
+  tx.set_address(addr);
+  // Translate back and clip to the mapped range (a target may offer more than is mapped).
+  const std::uint64_t start = dmi.get_start_address();
+  const std::uint64_t end = std::min<std::uint64_t>(dmi.get_end_address(), r->size - 1);
+  dmi.set_start_address(start + r->base);
+  dmi.set_end_address(end + r->base);
+  dmi.set_read_latency(dmi.get_read_latency() + r->latency);
+  dmi.set_write_latency(dmi.get_write_latency() + r->latency);
+  return ok;
+}
+
+unsigned int router::transport_dbg(int id, tlm::tlm_generic_payload& tx) {
+  const std::uint64_t addr = tx.get_address();
+  range* r = decode(addr);
+  if (r == nullptr) return 0;
+  // Clip to the range: the rest is someone else's (or nobody's).
+  const unsigned len = tx.get_data_length();
+  const std::uint64_t room = r->size - (addr - r->base);
+  const unsigned n = static_cast<unsigned>(std::min<std::uint64_t>(len, room));
+  tx.set_data_length(n);
+  tx.set_address(addr - r->base);
+  const unsigned done = out[static_cast<int>(r->port)]->transport_dbg(tx);
+  tx.set_address(addr);
+  tx.set_data_length(len);
+  return done;
+}
+
+void router::invalidate_direct_mem_ptr(int port, sc_dt::uint64 start, sc_dt::uint64 end) {
+  const range& r = m_ranges.at(static_cast<std::size_t>(port));
+  const std::uint64_t s = r.base + start;
+  const std::uint64_t e = end >= r.size ? r.base + r.size - 1 : r.base + end;
+  for (unsigned i = 0; i < in.size(); ++i) in[static_cast<int>(i)]->invalidate_direct_mem_ptr(s, e);
+}
+
+}  // namespace edgevp::interconnect

@@ -1,0 +1,78 @@
+// edgevp: AXI interconnect as a TLM-2.0 router.
+//
+// Built from the memory map in the configuration: each target is mapped at [base, base + size)
+// with its own latency. Every b_transport pays the per-hop latency plus the target's latency, and a
+// target serves one transaction at a time: a transaction that arrives (at the initiator's local
+// time) while the target is still busy waits for it. With temporally decoupled initiators this
+// contention is approximate (arrival order is issue order, not time order) - the usual LT trade.
+//
+// Unmapped addresses answer TLM_ADDRESS_ERROR_RESPONSE. DMI requests and debug transport are
+// forwarded with the address translated both ways; a DMI region carries its target's latency but
+// not the hop latency nor contention (memories sit next to the core). Targets' DMI invalidations
+// are translated back and broadcast to every initiator.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/multi_passthrough_initiator_socket.h>
+#include <tlm_utils/multi_passthrough_target_socket.h>
+
+namespace edgevp::interconnect {
+
+struct router_config {
+  sc_core::sc_time hop_latency = sc_core::sc_time(2, sc_core::SC_NS);
+};
+
+struct target_stats {
+  std::uint64_t transactions = 0;
+  std::uint64_t bytes = 0;
+  sc_core::sc_time wait_time = sc_core::SC_ZERO_TIME;  // queued behind another transaction
+};
+
+class router : public sc_core::sc_module {
+ public:
+  tlm_utils::multi_passthrough_target_socket<router> in;       // initiators bind here
+  tlm_utils::multi_passthrough_initiator_socket<router> out;   // one binding per mapped target
+
+  router(const sc_core::sc_module_name& name, const router_config& cfg = {});
+
+  // Maps a target. Throws core::config_error naming both blocks if the range overlaps another,
+  // or if the range is empty or wraps past 2^32.
+  template <typename Socket>
+  void map(const std::string& name, std::uint64_t base, std::uint64_t size, Socket& target,
+           sc_core::sc_time latency = sc_core::SC_ZERO_TIME) {
+    add_range(name, base, size, latency);
+    out.bind(target);
+  }
+
+  struct range {
+    std::string name;
+    std::uint64_t base;
+    std::uint64_t size;
+    sc_core::sc_time latency;
+    unsigned port;
+    sc_core::sc_time busy_until;
+    target_stats stats;
+  };
+  [[nodiscard]] const std::vector<range>& ranges() const { return m_ranges; }
+  // The range holding addr, or nullptr.
+  [[nodiscard]] const range* find(std::uint64_t addr) const;
+
+ private:
+  void add_range(const std::string& name, std::uint64_t base, std::uint64_t size, sc_core::sc_time latency);
+  range* decode(std::uint64_t addr);
+
+  void b_transport(int id, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
+  bool get_direct_mem_ptr(int id, tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi);
+  unsigned int transport_dbg(int id, tlm::tlm_generic_payload& tx);
+  void invalidate_direct_mem_ptr(int port, sc_dt::uint64 start, sc_dt::uint64 end);
+
+  router_config m_cfg;
+  std::vector<range> m_ranges;  // in port order
+};
+
+}  // namespace edgevp::interconnect

@@ -1,0 +1,144 @@
+#include "platform/elf_loader.h"
+
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+namespace edgevp::platform {
+
+namespace {
+
+std::string hex(std::uint64_t v) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "0x%08llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+// Owns the file descriptor and the Elf handle.
+class elf_file {
+ public:
+  explicit elf_file(const std::string& path) : m_path(path) {
+    m_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (m_fd < 0) fail(std::strerror(errno));
+    struct stat st {};
+    if (::fstat(m_fd, &st) != 0) fail(std::strerror(errno));
+    if (!S_ISREG(st.st_mode)) fail("not a regular file");
+    m_size = static_cast<std::uint64_t>(st.st_size);
+    if (elf_version(EV_CURRENT) == EV_NONE) fail("libelf initialisation failed");
+    m_elf = elf_begin(m_fd, ELF_C_READ, nullptr);
+    if (m_elf == nullptr) fail(std::string("not a readable ELF file (") + elf_errmsg(-1) + ")");
+  }
+  ~elf_file() {
+    if (m_elf != nullptr) elf_end(m_elf);
+    if (m_fd >= 0) ::close(m_fd);
+  }
+  elf_file(const elf_file&) = delete;
+  elf_file& operator=(const elf_file&) = delete;
+
+  [[noreturn]] void fail(const std::string& what) const { throw image_error(m_path + ": " + what); }
+  Elf* elf() const { return m_elf; }
+  std::uint64_t size() const { return m_size; }
+
+ private:
+  std::string m_path;
+  int m_fd = -1;
+  Elf* m_elf = nullptr;
+  std::uint64_t m_size = 0;
+};
+
+}  // namespace
+
+elf_image load_elf(const std::string& path, const bus_writer& write) {
+  elf_file f(path);
+  Elf* e = f.elf();
+  if (elf_kind(e) != ELF_K_ELF) f.fail("not an ELF file");
+
+  std::size_t ident_size = 0;
+  const char* ident = elf_getident(e, &ident_size);
+  if (ident == nullptr || ident_size < EI_NIDENT) f.fail("truncated ELF header");
+  if (ident[EI_CLASS] != ELFCLASS32)
+    f.fail(std::string("ELF class is ") + (ident[EI_CLASS] == ELFCLASS64 ? "64-bit" : "unknown") +
+           "; edgevp simulates RV32 and needs a 32-bit (ELFCLASS32) image");
+  if (ident[EI_DATA] != ELFDATA2LSB) f.fail("not a little-endian ELF image");
+
+  GElf_Ehdr eh;
+  if (gelf_getehdr(e, &eh) == nullptr) f.fail(std::string("truncated or corrupt ELF header (") + elf_errmsg(-1) + ")");
+  if (eh.e_machine != EM_RISCV)
+    f.fail("ELF machine is " + std::to_string(eh.e_machine) + ", not RISC-V (" + std::to_string(EM_RISCV) + ")");
+  if (eh.e_type != ET_EXEC) f.fail("not an executable ELF image (e_type " + std::to_string(eh.e_type) + ")");
+
+  std::size_t phnum = 0;
+  if (elf_getphdrnum(e, &phnum) != 0) f.fail(std::string("corrupt program headers (") + elf_errmsg(-1) + ")");
+  if (phnum == 0) f.fail("no program headers: nothing to load");
+
+  // Raw file bytes: checked against each segment's extent, so a truncated file is named, not read past.
+  std::size_t raw_size = 0;
+  const char* raw = elf_rawfile(e, &raw_size);
+  if (raw == nullptr) f.fail(std::string("cannot read the file's contents (") + elf_errmsg(-1) + ")");
+
+  elf_image img;
+  img.path = path;
+  img.entry = static_cast<std::uint32_t>(eh.e_entry);
+  unsigned loaded = 0;
+  for (std::size_t i = 0; i < phnum; ++i) {
+    GElf_Phdr ph;
+    if (gelf_getphdr(e, static_cast<int>(i), &ph) == nullptr)
+      f.fail("program header " + std::to_string(i) + " is truncated or corrupt");
+    if (ph.p_type != PT_LOAD || ph.p_memsz == 0) continue;
+    const std::string seg = "segment " + std::to_string(i) + " [" + hex(ph.p_paddr) + ", " +
+                            hex(ph.p_paddr + ph.p_memsz) + ")";
+    if (ph.p_filesz > ph.p_memsz) f.fail(seg + ": file size exceeds memory size");
+    if (ph.p_offset > raw_size || ph.p_filesz > raw_size - ph.p_offset)
+      f.fail(seg + ": extends past the end of the file (truncated image?)");
+    if (ph.p_paddr + ph.p_memsz > 0x100000000ull) f.fail(seg + ": beyond the 32-bit address space");
+    const auto addr = static_cast<std::uint32_t>(ph.p_paddr);
+    const std::size_t fsz = ph.p_filesz;
+    if (fsz > 0) {
+      const std::size_t done = write(addr, reinterpret_cast<const unsigned char*>(raw + ph.p_offset), fsz);
+      if (done != fsz) f.fail(seg + ": address " + hex(addr + done) + " is outside every memory");
+    }
+    // Zero-fill .bss-like tails in chunks.
+    static const unsigned char zeros[4096] = {};
+    for (std::uint64_t off = fsz; off < ph.p_memsz;) {
+      const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(sizeof(zeros), ph.p_memsz - off));
+      const std::size_t done = write(static_cast<std::uint32_t>(addr + off), zeros, n);
+      if (done != n) f.fail(seg + ": address " + hex(addr + off + done) + " is outside every memory");
+      off += n;
+    }
+    img.segments.push_back({addr, static_cast<std::uint32_t>(fsz), static_cast<std::uint32_t>(ph.p_memsz),
+                            (ph.p_flags & PF_X) != 0});
+    ++loaded;
+  }
+  if (loaded == 0) f.fail("no loadable segment");
+
+  // Symbols (optional: a stripped image loads fine).
+  Elf_Scn* scn = nullptr;
+  while ((scn = elf_nextscn(e, scn)) != nullptr) {
+    GElf_Shdr sh;
+    if (gelf_getshdr(scn, &sh) == nullptr || sh.sh_type != SHT_SYMTAB || sh.sh_entsize == 0) continue;
+    Elf_Data* data = elf_getdata(scn, nullptr);
+    if (data == nullptr) continue;
+    const std::size_t count = sh.sh_size / sh.sh_entsize;
+    for (std::size_t k = 0; k < count; ++k) {
+      GElf_Sym sym;
+      if (gelf_getsym(data, static_cast<int>(k), &sym) == nullptr) break;
+      const char* name = elf_strptr(e, sh.sh_link, sym.st_name);
+      if (name == nullptr || *name == '\0') continue;
+      const int type = GELF_ST_TYPE(sym.st_info);
+      if (type != STT_FUNC && type != STT_OBJECT && type != STT_NOTYPE) continue;
+      img.symbols.emplace(name, static_cast<std::uint32_t>(sym.st_value));
+    }
+  }
+  if (auto it = img.symbols.find("tohost"); it != img.symbols.end()) img.tohost = it->second;
+  if (auto it = img.symbols.find("fromhost"); it != img.symbols.end()) img.fromhost = it->second;
+  return img;
+}
+
+}  // namespace edgevp::platform

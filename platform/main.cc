@@ -1,0 +1,130 @@
+// edgevp: the simulator executable. `edgevp [options] FIRMWARE.elf` or `edgevp --scenario FILE`.
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+
+#include <systemc>
+
+#include "models/core/errors.h"
+#include "platform/options.h"
+#include "platform/simulation.h"
+#include "platform/units.h"
+
+namespace ep = edgevp::platform;
+
+namespace {
+
+void print_summary(const ep::run_result& r) {
+  const double mips = r.wall_s > 0 ? static_cast<double>(r.instructions) / r.wall_s / 1e6 : 0.0;
+  std::fprintf(stderr,
+               "edgevp: %s\n"
+               "edgevp: simulated %s, %llu instructions, %llu cycles, host %.3f s (%.1f MIPS), exit code %d\n",
+               r.message.c_str(), ep::format_time(r.sim_time).c_str(),
+               static_cast<unsigned long long>(r.instructions), static_cast<unsigned long long>(r.cycles), r.wall_s,
+               mips, r.process_code);
+}
+
+// Checks a scenario's expectations; prints one line per check.
+int check_scenario(const ep::parsed_options& o, const ep::run_result& r) {
+  const ep::scenario_spec& s = o.scenario;
+  int failures = 0;
+  auto check = [&failures](bool ok, const std::string& what) {
+    std::fprintf(stderr, "scenario: %s %s\n", ok ? "PASS" : "FAIL", what.c_str());
+    if (!ok) ++failures;
+  };
+  const bool exited = r.reason == ep::exit_reason::firmware_exit || r.reason == ep::exit_reason::tohost_exit;
+  if (s.exit_code) {
+    check(exited && r.firmware_code == *s.exit_code,
+          "exit code " + std::to_string(*s.exit_code) + " (got: " + (exited ? std::to_string(r.firmware_code) : r.message) + ")");
+  } else {
+    check(exited, "firmware exits (got: " + r.message + ")");
+  }
+  // Expected lines must appear, in order, as whole lines.
+  std::size_t from = 0;
+  for (const std::string& line : s.uart_lines) {
+    std::size_t pos = from;
+    bool found = false;
+    while (pos < r.uart.size()) {
+      const std::size_t eol = r.uart.find('\n', pos);
+      std::string got = r.uart.substr(pos, eol == std::string::npos ? std::string::npos : eol - pos);
+      if (!got.empty() && got.back() == '\r') got.pop_back();
+      pos = eol == std::string::npos ? r.uart.size() : eol + 1;
+      if (got == line) {
+        found = true;
+        break;
+      }
+    }
+    check(found, "uart line \"" + line + "\"");
+    if (found) from = pos;
+  }
+  if (s.max_sim_time)
+    check(r.sim_time <= *s.max_sim_time,
+          "simulated time " + ep::format_time(r.sim_time) + " <= " + ep::format_time(*s.max_sim_time));
+  std::fprintf(stderr, "scenario: %s: %s\n", s.file.c_str(), failures == 0 ? "passed" : "FAILED");
+  return failures == 0 ? 0 : ep::exit_code::scenario_failed;
+}
+
+}  // namespace
+
+int sc_main(int argc, char* argv[]) {
+  // The kernel's own info messages (trace timescale, "stopped by user") are not for the user.
+  sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  ep::parsed_options opts;
+  try {
+    opts = ep::parse_options(argc, argv);
+  } catch (const ep::usage_error& e) {
+    std::fprintf(stderr, "edgevp: %s\nTry 'edgevp --help'.\n", e.what());
+    return ep::exit_code::usage;
+  }
+  if (opts.run.help) {
+    std::cout << ep::help_text();
+    return 0;
+  }
+  if (opts.run.version) {
+    std::cout << "edgevp " EDGEVP_VERSION " (SystemC " << sc_core::sc_release() << ")\n";
+    return 0;
+  }
+  if (!opts.run.gen_memmap.empty()) {
+    try {
+      ep::write_memmap(opts.soc, opts.run.gen_memmap);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "edgevp: %s\n", e.what());
+      return ep::exit_code::io;
+    }
+    return 0;
+  }
+  if (opts.run.firmware.empty()) {
+    std::fprintf(stderr, "edgevp: no firmware image given\nUsage: edgevp [options] FIRMWARE.elf (see --help)\n");
+    return ep::exit_code::usage;
+  }
+
+  ep::run_result r;
+  try {
+    r = ep::simulate(opts);
+  } catch (const ep::image_error& e) {
+    std::fprintf(stderr, "edgevp: cannot load firmware: %s\n", e.what());
+    return ep::exit_code::image;
+  } catch (const edgevp::core::config_error& e) {
+    std::fprintf(stderr, "edgevp: configuration error: %s\n", e.what());
+    return ep::exit_code::config;
+  } catch (const ep::usage_error& e) {
+    std::fprintf(stderr, "edgevp: %s\n", e.what());
+    return ep::exit_code::usage;
+  } catch (const std::runtime_error& e) {
+    std::fprintf(stderr, "edgevp: %s\n", e.what());
+    return ep::exit_code::io;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "edgevp: internal error: %s\n", e.what());
+    return ep::exit_code::internal;
+  }
+  if (!opts.run.quiet) print_summary(r);
+  if (!opts.run.scenario.empty()) return check_scenario(opts, r);
+  return r.process_code;
+}
+
+int main(int argc, char* argv[]) {
+  // SystemC prints a banner to stdout otherwise, which would mix with the firmware's UART output.
+  ::setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+  return sc_core::sc_elab_and_sim(argc, argv);
+}

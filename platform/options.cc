@@ -1,0 +1,257 @@
+#include "platform/options.h"
+
+#include <fstream>
+#include <sstream>
+
+#include <boost/program_options.hpp>
+
+#include "platform/units.h"
+
+namespace edgevp::platform {
+
+namespace po = boost::program_options;
+
+namespace {
+
+const char* const class_keys[] = {"alu", "mul", "div", "load", "store", "branch", "jump", "csr", "amo", "fence", "system"};
+
+po::options_description run_description() {
+  po::options_description d("Options");
+  d.add_options()
+      ("help,h", "print this help and exit")
+      ("version", "print the version and exit")
+      ("config,c", po::value<std::vector<std::string>>()->composing(),
+       "read options from a .cfg file (`key = value` lines; repeatable, later files win; the command line wins over all)")
+      ("scenario", po::value<std::string>(), "run a scenario file (configuration + firmware + expectations) and check it")
+      ("firmware", po::value<std::string>(), "firmware ELF image (also the positional argument)")
+      ("firmware-dir", po::value<std::string>(), "where firmware names without a path are looked up as NAME.elf")
+      ("max-time", po::value<time_value>(), "simulated-time limit; the run aborts with exit code 124 when reached (default 10s)")
+      ("quantum", po::value<time_value>(), "global quantum of temporal decoupling (default 10us)")
+      ("uart-out", po::value<std::string>(), "write the UART's output to FILE instead of stdout")
+      ("report", po::value<std::string>(), "write a JSON summary of the run to FILE")
+      ("vcd", po::value<std::string>(), "write a VCD trace (interrupt lines, CPU sleep, bus errors, traps) to FILE")
+      ("trace-insn", po::value<std::string>(), "write one line per retired instruction (pc, raw, disassembly) to FILE")
+      ("gen-memmap", po::value<std::string>(), "write edgevp_memmap.h and edgevp_memmap.ld for the configuration into DIR and exit")
+      ("quiet,q", "do not print the end-of-run summary");
+  return d;
+}
+
+po::options_description soc_description() {
+  po::options_description d("SoC configuration (command line as --key=value, or `key = value` in a .cfg file)");
+  auto block = [&d](const std::string& n, const char* what) {
+    d.add_options()
+        ((n + ".base").c_str(), po::value<u64_value>(), (std::string(what) + ": base address").c_str())
+        ((n + ".size").c_str(), po::value<u64_value>(), (std::string(what) + ": size in bytes").c_str())
+        ((n + ".latency").c_str(), po::value<time_value>(), (std::string(what) + ": extra latency per access at the interconnect").c_str());
+  };
+  d.add_options()
+      ("cpu.clock", po::value<freq_value>(), "CPU clock (default 100MHz)")
+      ("cpu.cycles.branch_taken", po::value<u64_value>(), "extra cycles of a taken branch (default 1)")
+      ("cpu.cycles.trap", po::value<u64_value>(), "cycles to enter a trap handler (default 4)");
+  for (const char* k : class_keys)
+    d.add_options()((std::string("cpu.cycles.") + k).c_str(), po::value<u64_value>(),
+                    (std::string("cycles per ") + k + " instruction").c_str());
+  d.add_options()("bus.hop_latency", po::value<time_value>(), "interconnect latency per transaction (default 2ns)");
+  block("rom", "boot ROM");
+  block("clint", "CLINT");
+  block("intc", "interrupt controller");
+  block("uart", "UART");
+  block("syscon", "syscon");
+  block("emram", "eMRAM");
+  block("sram", "SRAM");
+  d.add_options()
+      ("peripheral.latency", po::value<time_value>(), "register access latency of every peripheral (default 10ns)")
+      ("emram.read_latency", po::value<time_value>(), "eMRAM read latency (default 2.8ns)")
+      ("emram.write_latency", po::value<time_value>(), "eMRAM write latency (default 20ns)")
+      ("clint.timebase", po::value<freq_value>(), "mtime frequency (default 1MHz)")
+      ("syscon.platform_id", po::value<u64_value>(), "value of the syscon ID register (default 0xED6E0001)")
+      ("uart.irq", po::value<u64_value>(), "interrupt-controller source of the UART (default 1)")
+      ("uart.rx_file", po::value<std::string>(), "bytes the UART receives");
+  return d;
+}
+
+po::options_description scenario_description() {
+  po::options_description d("Scenario keys (in a --scenario file)");
+  d.add_options()
+      ("scenario.firmware", po::value<std::string>(), "firmware: an app name (looked up in --firmware-dir) or a path relative to the scenario file")
+      ("scenario.description", po::value<std::string>(), "one line saying what the scenario shows")
+      ("expect.exit_code", po::value<int>(), "expected exit code of the firmware")
+      ("expect.uart", po::value<std::vector<std::string>>()->composing(), "a line the UART must print (repeatable; in order)")
+      ("expect.max_time", po::value<time_value>(), "the firmware must exit within this simulated time");
+  return d;
+}
+
+po::options_description all_description() {
+  po::options_description all;
+  all.add(run_description()).add(soc_description()).add(scenario_description());
+  return all;
+}
+
+void parse_file(const std::string& path, const po::options_description& desc, po::variables_map& vm) {
+  std::ifstream in(path);
+  if (!in) throw usage_error("cannot read configuration file '" + path + "'");
+  try {
+    po::store(po::parse_config_file(in, desc, false), vm);
+  } catch (const po::error& e) {
+    throw usage_error(path + ": " + e.what());
+  }
+}
+
+template <typename T>
+void get(const po::variables_map& vm, const char* key, T& out);
+template <>
+void get(const po::variables_map& vm, const char* key, std::uint64_t& out) {
+  if (vm.count(key) != 0) out = vm[key].as<u64_value>().v;
+}
+template <>
+void get(const po::variables_map& vm, const char* key, sc_core::sc_time& out) {
+  if (vm.count(key) != 0) out = vm[key].as<time_value>().t;
+}
+template <>
+void get(const po::variables_map& vm, const char* key, double& out) {
+  if (vm.count(key) != 0) out = vm[key].as<freq_value>().hz;
+}
+template <>
+void get(const po::variables_map& vm, const char* key, std::string& out) {
+  if (vm.count(key) != 0) out = vm[key].as<std::string>();
+}
+
+std::uint32_t to_u32(const po::variables_map& vm, const char* key, std::uint64_t v) {
+  if (v > 0xFFFFFFFFull) throw usage_error(std::string("option '") + key + "': value does not fit 32 bits");
+  return static_cast<std::uint32_t>(v);
+}
+
+void get_block(const po::variables_map& vm, const std::string& n, block_config& b) {
+  get(vm, (n + ".base").c_str(), b.base);
+  get(vm, (n + ".size").c_str(), b.size);
+  get(vm, (n + ".latency").c_str(), b.latency);
+}
+
+std::string dir_of(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  return slash == std::string::npos ? std::string(".") : path.substr(0, slash);
+}
+
+}  // namespace
+
+std::string help_text() {
+  std::ostringstream os;
+  os << "edgevp " EDGEVP_VERSION " - SystemC/TLM-2.0 virtual platform of an edge-AI RISC-V SoC\n\n"
+        "Usage: edgevp [options] FIRMWARE.elf\n"
+        "       edgevp --scenario FILE [options]\n\n"
+     << run_description() << '\n'
+     << soc_description() << '\n'
+     << scenario_description() << '\n'
+     << "Exit codes:\n"
+        "  0..63  the firmware's exit code (syscon EXIT register or riscv-tests tohost)\n"
+        "  1      with --scenario: an expectation was not met\n"
+        "  64     usage error: unknown option, malformed value, missing firmware\n"
+        "  65     image error: missing, truncated, corrupt, 64-bit or non-RISC-V ELF, segment outside memory\n"
+        "  70     internal error\n"
+        "  74     an output file cannot be written\n"
+        "  78     configuration error: overlapping or impossible memory map\n"
+        "  123    deadlock: the CPU waits for an interrupt that nothing can raise\n"
+        "  124    --max-time reached before the firmware exited\n"
+        "  125    unhandled trap (no trap handler installed) or a fault loop\n";
+  return os.str();
+}
+
+parsed_options parse_options(int argc, const char* const* argv) {
+  const po::options_description desc = all_description();
+  po::positional_options_description pos;
+  pos.add("firmware", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(desc).positional(pos).run(), vm);
+  } catch (const po::error& e) {
+    throw usage_error(e.what());
+  }
+  parsed_options p;
+  // Later sources lose in po::store (first stored wins): command line, then the last --config
+  // first, then the scenario file.
+  if (vm.count("config") != 0) {
+    p.run.configs = vm["config"].as<std::vector<std::string>>();
+    for (auto it = p.run.configs.rbegin(); it != p.run.configs.rend(); ++it) parse_file(*it, desc, vm);
+  }
+  if (vm.count("scenario") != 0) {
+    p.run.scenario = vm["scenario"].as<std::string>();
+    parse_file(p.run.scenario, desc, vm);
+  }
+  try {
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw usage_error(e.what());
+  }
+
+  run_options& r = p.run;
+  r.help = vm.count("help") != 0;
+  r.version = vm.count("version") != 0;
+  r.quiet = vm.count("quiet") != 0;
+  get(vm, "firmware", r.firmware);
+  get(vm, "firmware-dir", r.firmware_dir);
+  get(vm, "max-time", r.max_time);
+  get(vm, "quantum", r.quantum);
+  get(vm, "uart-out", r.uart_out);
+  get(vm, "report", r.report);
+  get(vm, "vcd", r.vcd);
+  get(vm, "trace-insn", r.trace_insn);
+  get(vm, "gen-memmap", r.gen_memmap);
+  if (r.quantum == sc_core::SC_ZERO_TIME) throw usage_error("option '--quantum' must be greater than zero");
+  if (r.max_time == sc_core::SC_ZERO_TIME) throw usage_error("option '--max-time' must be greater than zero");
+
+  soc_config& s = p.soc;
+  get(vm, "cpu.clock", s.cpu_clock_hz);
+  for (std::size_t i = 0; i < sizeof(class_keys) / sizeof(class_keys[0]); ++i) {
+    std::uint64_t v = s.cpu_timing.cycles[i];
+    const std::string key = std::string("cpu.cycles.") + class_keys[i];
+    get(vm, key.c_str(), v);
+    s.cpu_timing.cycles[i] = to_u32(vm, key.c_str(), v);
+  }
+  std::uint64_t v = s.cpu_timing.branch_taken_extra;
+  get(vm, "cpu.cycles.branch_taken", v);
+  s.cpu_timing.branch_taken_extra = to_u32(vm, "cpu.cycles.branch_taken", v);
+  v = s.cpu_timing.trap_cycles;
+  get(vm, "cpu.cycles.trap", v);
+  s.cpu_timing.trap_cycles = to_u32(vm, "cpu.cycles.trap", v);
+  get(vm, "bus.hop_latency", s.bus.hop_latency);
+  get_block(vm, "rom", s.rom);
+  get_block(vm, "clint", s.clint);
+  get_block(vm, "intc", s.intc);
+  get_block(vm, "uart", s.uart);
+  get_block(vm, "syscon", s.syscon);
+  get_block(vm, "emram", s.emram);
+  get_block(vm, "sram", s.sram);
+  get(vm, "peripheral.latency", s.peripheral_latency);
+  get(vm, "emram.read_latency", s.emram_read_latency);
+  get(vm, "emram.write_latency", s.emram_write_latency);
+  get(vm, "clint.timebase", s.clint_timebase_hz);
+  v = s.platform_id;
+  get(vm, "syscon.platform_id", v);
+  s.platform_id = to_u32(vm, "syscon.platform_id", v);
+  v = s.uart_irq;
+  get(vm, "uart.irq", v);
+  s.uart_irq = to_u32(vm, "uart.irq", v);
+  get(vm, "uart.rx_file", s.uart_rx_file);
+
+  scenario_spec& sc = p.scenario;
+  sc.file = r.scenario;
+  get(vm, "scenario.firmware", sc.firmware);
+  get(vm, "scenario.description", sc.description);
+  if (vm.count("expect.exit_code") != 0) sc.exit_code = vm["expect.exit_code"].as<int>();
+  if (vm.count("expect.uart") != 0) sc.uart_lines = vm["expect.uart"].as<std::vector<std::string>>();
+  if (vm.count("expect.max_time") != 0) sc.max_sim_time = vm["expect.max_time"].as<time_value>().t;
+
+  // Resolve the firmware: the command line wins over the scenario's.
+  if (r.firmware.empty() && !sc.firmware.empty()) {
+    const std::string& f = sc.firmware;
+    if (f.find('/') != std::string::npos || (f.size() > 4 && f.compare(f.size() - 4, 4, ".elf") == 0))
+      r.firmware = f[0] == '/' ? f : dir_of(r.scenario) + "/" + f;
+    else
+      r.firmware = (r.firmware_dir.empty() ? std::string(".") : r.firmware_dir) + "/" + f + ".elf";
+  }
+  if (!r.scenario.empty() && sc.firmware.empty() && r.firmware.empty())
+    throw usage_error(r.scenario + ": no scenario.firmware given");
+  return p;
+}
+
+}  // namespace edgevp::platform

@@ -1,0 +1,69 @@
+// edgevp: command line and configuration files (one Boost.Program_options table for both).
+#pragma once
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <systemc>
+
+#include "platform/soc.h"
+
+namespace edgevp::platform {
+
+// Exit codes (documented in README.md and `edgevp --help`).
+namespace exit_code {
+inline constexpr int scenario_failed = 1;   // --scenario: an expectation was not met
+inline constexpr int usage = 64;            // unknown option, malformed value, missing argument
+inline constexpr int image = 65;            // missing, corrupt or unsuitable ELF image
+inline constexpr int internal = 70;         // a bug in edgevp
+inline constexpr int io = 74;               // an output file cannot be written
+inline constexpr int config = 78;           // a configuration that cannot be built
+inline constexpr int deadlock = 123;        // nothing left to happen: WFI with no wake-up source
+inline constexpr int time_limit = 124;      // --max-time reached before the firmware exited
+inline constexpr int fault = 125;           // unhandled trap or fault loop
+}  // namespace exit_code
+
+class usage_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct scenario_spec {
+  std::string file;
+  std::string firmware;      // as written in the scenario
+  std::string description;
+  std::optional<int> exit_code;
+  std::vector<std::string> uart_lines;  // each must appear, in this order, as a whole line
+  std::optional<sc_core::sc_time> max_sim_time;
+};
+
+struct run_options {
+  bool help = false;
+  bool version = false;
+  std::vector<std::string> configs;
+  std::string firmware;
+  std::string firmware_dir;
+  std::string scenario;
+  sc_core::sc_time max_time = sc_core::sc_time(10, sc_core::SC_SEC);
+  sc_core::sc_time quantum = sc_core::sc_time(10, sc_core::SC_US);
+  std::string uart_out;
+  std::string report;
+  std::string vcd;
+  std::string trace_insn;
+  std::string gen_memmap;
+  bool quiet = false;
+};
+
+struct parsed_options {
+  run_options run;
+  soc_config soc;
+  scenario_spec scenario;
+};
+
+// Throws usage_error (with a message naming the option or file) on any problem.
+parsed_options parse_options(int argc, const char* const* argv);
+std::string help_text();
+
+}  // namespace edgevp::platform

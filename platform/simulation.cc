@@ -1,0 +1,254 @@
+#include "platform/simulation.h"
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iomanip>
+#include <memory>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "models/core/errors.h"
+#include "platform/soc.h"
+#include "platform/units.h"
+
+namespace edgevp::platform {
+
+const char* reason_name(exit_reason r) {
+  switch (r) {
+    case exit_reason::firmware_exit: return "firmware_exit";
+    case exit_reason::tohost_exit: return "tohost_exit";
+    case exit_reason::unhandled_trap: return "unhandled_trap";
+    case exit_reason::fault_loop: return "fault_loop";
+    case exit_reason::time_limit: return "time_limit";
+    case exit_reason::deadlock: return "deadlock";
+  }
+  return "?";
+}
+
+namespace {
+
+std::string hex32(std::uint32_t v) {
+  char b[16];
+  std::snprintf(b, sizeof(b), "0x%08x", v);
+  return b;
+}
+
+const char* cause_name(std::uint32_t c) {
+  if ((c & cpu::cause::interrupt) != 0) return "interrupt";
+  switch (c) {
+    case 0: return "instruction address misaligned";
+    case 1: return "instruction access fault";
+    case 2: return "illegal instruction";
+    case 3: return "breakpoint";
+    case 4: return "load address misaligned";
+    case 5: return "load access fault";
+    case 6: return "store/AMO address misaligned";
+    case 7: return "store/AMO access fault";
+    case 11: return "environment call from M-mode";
+    default: return "unknown cause";
+  }
+}
+
+// A trace file's $date line would make two identical runs differ: replace it.
+void make_vcd_deterministic(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string s = ss.str();
+  in.close();
+  const auto d = s.find("$date");
+  const auto e = d == std::string::npos ? d : s.find("$end", d);
+  if (d == std::string::npos || e == std::string::npos) return;
+  s.replace(d, e - d, "$date\n     (edgevp: omitted for reproducible traces)\n");
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << s;
+}
+
+struct open_region {
+  std::string name;
+  sc_core::sc_time start;
+  std::uint64_t instret;
+  std::uint64_t cycles;
+};
+
+}  // namespace
+
+run_result simulate(const parsed_options& opts) {
+  const run_options& ro = opts.run;
+  run_result res;
+
+  // UART output: stdout or a file; every byte is also kept for scenario checks.
+  std::FILE* uart_out = stdout;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> uart_file(nullptr, &std::fclose);
+  if (!ro.uart_out.empty()) {
+    uart_file.reset(std::fopen(ro.uart_out.c_str(), "wb"));
+    if (!uart_file) throw std::runtime_error("cannot write UART output file '" + ro.uart_out + "'");
+    uart_out = uart_file.get();
+  }
+  auto tx = [&res, uart_out](unsigned char c) {
+    res.uart.push_back(static_cast<char>(c));
+    std::fputc(c, uart_out);
+    if (c == '\n') std::fflush(uart_out);
+  };
+
+  tlm::tlm_global_quantum::instance().set(ro.quantum);
+  soc top("soc", opts.soc, tx);
+
+  // How the run ends.
+  bool ended = false;
+  auto finish = [&](exit_reason why, int code) {
+    if (ended) return;
+    ended = true;
+    res.reason = why;
+    res.firmware_code = code;
+    res.sim_time = top.cpu.local_time();
+    top.cpu.halt();
+    sc_core::sc_stop();
+  };
+  top.syscon.on_exit = [&](int code, sc_core::sc_time) { finish(exit_reason::firmware_exit, code); };
+  top.cpu.iss().on_store_watch = [&](std::uint32_t, std::uint32_t value) {
+    if ((value & 1) != 0) finish(exit_reason::tohost_exit, static_cast<int>(value >> 1));
+  };
+  top.cpu.on_fault = [&](cpu::stop_reason why, const cpu::trap_record& t) {
+    res.pc = t.pc;
+    res.cause = t.cause;
+    res.tval = t.tval;
+    finish(why == cpu::stop_reason::unhandled_trap ? exit_reason::unhandled_trap : exit_reason::fault_loop, 0);
+  };
+
+  // Firmware-marked regions.
+  std::vector<open_region> open;
+  top.syscon.on_region = [&](bool begin, const std::string& name, sc_core::sc_time) {
+    const sc_core::sc_time now = top.cpu.local_time();
+    if (begin) {
+      open.push_back({name, now, top.cpu.iss().instret(), top.cpu.iss().cycles()});
+      return;
+    }
+    if (open.empty()) return;
+    const open_region o = open.back();
+    open.pop_back();
+    res.regions.push_back({o.name, static_cast<unsigned>(open.size()), o.start.to_seconds(), now.to_seconds(),
+                           top.cpu.iss().instret() - o.instret, top.cpu.iss().cycles() - o.cycles});
+  };
+
+  // Traces.
+  sc_core::sc_trace_file* vcd = nullptr;
+  std::string vcd_path;
+  if (!ro.vcd.empty()) {
+    std::string base = ro.vcd;
+    if (base.size() > 4 && base.compare(base.size() - 4, 4, ".vcd") == 0) base.resize(base.size() - 4);
+    vcd_path = base + ".vcd";
+    { std::ofstream probe(vcd_path); if (!probe) throw std::runtime_error("cannot write VCD file '" + vcd_path + "'"); }
+    vcd = sc_core::sc_create_vcd_trace_file(base.c_str());
+    vcd->set_time_unit(1, sc_core::SC_NS);
+    sc_core::sc_trace(vcd, top.clint.mtip.signal(), "irq.mtip");
+    sc_core::sc_trace(vcd, top.clint.msip.signal(), "irq.msip");
+    sc_core::sc_trace(vcd, top.intc.irq.signal(), "irq.meip");
+    sc_core::sc_trace(vcd, top.uart->irq.signal(), "irq.uart");
+    sc_core::sc_trace(vcd, top.cpu.sleeping, "cpu.sleeping");
+    sc_core::sc_trace(vcd, top.cpu.bus_errors, "cpu.bus_errors");
+    sc_core::sc_trace(vcd, top.cpu.traps, "cpu.traps");
+  }
+  std::ofstream trace;
+  std::vector<char> trace_buf(1 << 20);
+  if (!ro.trace_insn.empty()) {
+    trace.rdbuf()->pubsetbuf(trace_buf.data(), static_cast<std::streamsize>(trace_buf.size()));
+    trace.open(ro.trace_insn, std::ios::trunc);
+    if (!trace) throw std::runtime_error("cannot write instruction trace '" + ro.trace_insn + "'");
+    top.cpu.iss().set_trace(&trace);
+  }
+
+  // Elaborate (binds the ports), load the image through the bus, then let the CPU run.
+  sc_core::sc_start(sc_core::SC_ZERO_TIME);
+  const elf_image img = top.load(ro.firmware);
+  top.cpu.start();
+  const auto t0 = std::chrono::steady_clock::now();
+  sc_core::sc_start(ro.max_time, sc_core::SC_EXIT_ON_STARVATION);
+  const auto t1 = std::chrono::steady_clock::now();
+  res.wall_s = std::chrono::duration<double>(t1 - t0).count();
+
+  if (!ended) {
+    res.sim_time = top.cpu.local_time();
+    if (sc_core::sc_time_stamp() < ro.max_time && top.cpu.sleeping.read()) {
+      res.reason = exit_reason::deadlock;
+    } else {
+      res.reason = exit_reason::time_limit;
+      if (res.sim_time > ro.max_time) res.sim_time = ro.max_time;
+    }
+  }
+  if (res.reason != exit_reason::unhandled_trap && res.reason != exit_reason::fault_loop) res.pc = top.cpu.iss().pc();
+  res.instructions = top.cpu.iss().instret();
+  res.cycles = top.cpu.iss().cycles();
+  if (vcd != nullptr) {
+    sc_core::sc_close_vcd_trace_file(vcd);
+    make_vcd_deterministic(vcd_path);
+  }
+  if (trace.is_open()) {
+    top.cpu.iss().set_trace(nullptr);
+    trace.close();
+  }
+  std::fflush(uart_out);
+
+  const std::string at = " at pc " + hex32(res.pc) + ", simulated time " + format_time(res.sim_time);
+  switch (res.reason) {
+    case exit_reason::firmware_exit:
+    case exit_reason::tohost_exit:
+      res.process_code = res.firmware_code & 0xFF;
+      res.message = std::string("firmware exited with code ") + std::to_string(res.firmware_code) +
+                    (res.reason == exit_reason::tohost_exit ? " (tohost)" : "");
+      break;
+    case exit_reason::unhandled_trap:
+      res.process_code = exit_code::fault;
+      res.message = "unhandled trap: " + std::string(cause_name(res.cause)) + " (mcause " + hex32(res.cause) +
+                    ", mtval " + hex32(res.tval) + ") with no trap handler installed (mtvec = 0)" + at;
+      break;
+    case exit_reason::fault_loop:
+      res.process_code = exit_code::fault;
+      res.message = "fault loop: the trap handler itself keeps trapping; last " + std::string(cause_name(res.cause)) +
+                    " (mcause " + hex32(res.cause) + ", mtval " + hex32(res.tval) + ")" + at;
+      break;
+    case exit_reason::time_limit:
+      res.process_code = exit_code::time_limit;
+      res.message = "time limit: the firmware did not exit within --max-time " + format_time(ro.max_time) + at;
+      break;
+    case exit_reason::deadlock:
+      res.process_code = exit_code::deadlock;
+      res.message = "deadlock: the CPU waits for an interrupt (WFI) that nothing can raise" + at;
+      break;
+  }
+  if (!ro.report.empty()) write_report(ro.report, opts, res);
+  return res;
+}
+
+void write_report(const std::string& path, const parsed_options& opts, const run_result& r) {
+  nlohmann::ordered_json j;
+  j["edgevp_version"] = EDGEVP_VERSION;
+  j["firmware"] = opts.run.firmware;
+  j["exit"] = {{"reason", reason_name(r.reason)},
+               {"firmware_code", r.firmware_code},
+               {"process_code", r.process_code},
+               {"message", r.message},
+               {"pc", r.pc}};
+  if (r.reason == exit_reason::unhandled_trap || r.reason == exit_reason::fault_loop)
+    j["exit"]["trap"] = {{"mcause", r.cause}, {"mtval", r.tval}};
+  j["simulated_time_s"] = r.sim_time.to_seconds();
+  j["instructions"] = r.instructions;
+  j["cycles"] = r.cycles;
+  j["host_wall_time_s"] = r.wall_s;
+  j["host_mips"] = r.wall_s > 0 ? static_cast<double>(r.instructions) / r.wall_s / 1e6 : 0.0;
+  j["cpu_clock_hz"] = opts.soc.cpu_clock_hz;
+  j["quantum_s"] = opts.run.quantum.to_seconds();
+  auto regions = nlohmann::ordered_json::array();
+  for (const auto& g : r.regions)
+    regions.push_back({{"name", g.name}, {"depth", g.depth}, {"start_s", g.start_s}, {"end_s", g.end_s},
+                       {"instructions", g.instructions}, {"cycles", g.cycles}});
+  j["regions"] = regions;
+  std::ofstream out(path, std::ios::trunc);
+  if (!out) throw std::runtime_error("cannot write report '" + path + "'");
+  out << j.dump(2) << '\n';
+}
+
+}  // namespace edgevp::platform

@@ -1,0 +1,114 @@
+// disasm_check: proves edgevp's disassembler against GNU objdump.
+//
+//   riscv64-unknown-elf-objdump -d -M no-aliases file.o | disasm_check [--min N]
+//
+// For every instruction line of the listing ("addr:<TAB>raw<spaces><TAB>text", raw being 4 hex
+// digits for a 16-bit instruction and 8 for a 32-bit one) it compares
+// edgevp::cpu::disassemble(raw, addr) with objdump's text, normalised to the disassembler's
+// contract (rv32_disasm.h): the tab between mnemonic and operands becomes one space, and the
+// trailing ` <symbol+offset>` and ` # <address>` annotations are dropped. Lines that are not
+// instructions (headers, symbols, data shown as .word/.short/.byte) are skipped.
+//
+// Prints each mismatch and "N passed, M failed"; exits 1 on any mismatch or when fewer than N
+// (default 200) instructions were compared, so a broken pipeline can never pass quietly.
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <string>
+
+#include "models/cpu/rv32_disasm.h"
+
+namespace {
+
+bool is_hex(const std::string& s) {
+  return !s.empty() && s.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+void trim_right(std::string& s) {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.pop_back();
+}
+
+// objdump's text -> the disassembler's contract.
+std::string normalise(std::string text) {
+  trim_right(text);
+  if (!text.empty() && text.back() == '>') {
+    const auto lt = text.rfind(" <");
+    if (lt != std::string::npos) text.erase(lt);
+  }
+  const auto comment = text.find(" # ");
+  if (comment != std::string::npos) text.erase(comment);
+  const auto tab = text.find('\t');
+  if (tab != std::string::npos) text[tab] = ' ';
+  trim_right(text);
+  return text;
+}
+
+struct listing_line {
+  std::uint32_t address = 0;
+  std::uint32_t raw = 0;
+  std::string text;
+};
+
+// Splits "  1c:\t8000006f          \tjal\tzero,..." into its parts; false for anything else.
+bool parse(const std::string& line, listing_line& out) {
+  const auto colon = line.find(":\t");
+  if (colon == std::string::npos) return false;
+  const auto first = line.find_first_not_of(' ');
+  const std::string address = line.substr(first, colon - first);
+  const auto raw_end = line.find('\t', colon + 2);
+  if (!is_hex(address) || raw_end == std::string::npos) return false;
+  std::string raw = line.substr(colon + 2, raw_end - colon - 2);
+  trim_right(raw);
+  if (!is_hex(raw) || (raw.size() != 4 && raw.size() != 8)) return false;
+  out.text = line.substr(raw_end + 1);
+  // Data in a code section (mapping symbol $d) is not an instruction.
+  for (const char* data : {".word", ".short", ".byte"}) {
+    if (out.text.rfind(data, 0) == 0) return false;
+  }
+  out.address = static_cast<std::uint32_t>(std::strtoull(address.c_str(), nullptr, 16));
+  out.raw = static_cast<std::uint32_t>(std::strtoul(raw.c_str(), nullptr, 16));
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  long minimum = 200;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--min") == 0 && i + 1 < argc) {
+      minimum = std::strtol(argv[++i], nullptr, 10);
+    } else {
+      std::cerr << "usage: objdump -d -M no-aliases FILE | " << argv[0] << " [--min N]\n";
+      return 2;
+    }
+  }
+
+  long passed = 0;
+  long failed = 0;
+  std::string line;
+  listing_line insn;
+  while (std::getline(std::cin, line)) {
+    if (!parse(line, insn)) continue;
+    const std::string expected = normalise(insn.text);
+    const std::string actual = edgevp::cpu::disassemble(insn.raw, insn.address);
+    if (actual == expected) {
+      ++passed;
+      continue;
+    }
+    ++failed;
+    char head[40];
+    std::snprintf(head, sizeof head, "%8x: %0*x", insn.address, (insn.raw & 3u) == 3u ? 8 : 4,
+                  insn.raw);
+    std::cout << "MISMATCH " << head << "  objdump '" << expected << "'  edgevp '" << actual
+              << "'\n";
+  }
+  std::cout << passed << " passed, " << failed << " failed\n";
+  if (passed + failed < minimum) {
+    std::cout << "error: only " << passed + failed << " instructions checked, expected at least "
+              << minimum << "\n";
+    return 1;
+  }
+  return failed == 0 ? 0 : 1;
+}
