@@ -1,0 +1,14 @@
+/* The whole edgevp HAL. */
+#ifndef EDGEVP_HAL_H
+#define EDGEVP_HAL_H
+
+#include "edgevp/csr.h"
+#include "edgevp/intc.h"
+#include "edgevp/irq.h"
+#include "edgevp/memmap.h"
+#include "edgevp/mmio.h"
+#include "edgevp/syscon.h"
+#include "edgevp/timer.h"
+#include "edgevp/uart.h"
+
+#endif
