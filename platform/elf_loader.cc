@@ -74,6 +74,13 @@ elf_image load_elf(const std::string& path, const bus_writer& write) {
     f.fail("ELF machine is " + std::to_string(eh.e_machine) + ", not RISC-V (" + std::to_string(EM_RISCV) + ")");
   if (eh.e_type != ET_EXEC) f.fail("not an executable ELF image (e_type " + std::to_string(eh.e_type) + ")");
 
+  // Header tables must lie inside the file: a file cut short is named as truncated, even when the
+  // loadable bytes happen to survive.
+  const std::uint64_t ph_end = eh.e_phoff + static_cast<std::uint64_t>(eh.e_phnum) * eh.e_phentsize;
+  const std::uint64_t sh_end = eh.e_shoff + static_cast<std::uint64_t>(eh.e_shnum) * eh.e_shentsize;
+  if (ph_end > f.size()) f.fail("program headers extend past the end of the file (truncated or corrupt image)");
+  if (sh_end > f.size()) f.fail("section headers extend past the end of the file (truncated image)");
+
   std::size_t phnum = 0;
   if (elf_getphdrnum(e, &phnum) != 0) f.fail(std::string("corrupt program headers (") + elf_errmsg(-1) + ")");
   if (phnum == 0) f.fail("no program headers: nothing to load");

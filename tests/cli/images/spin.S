@@ -1,0 +1,4 @@
+# Never exits.
+.globl _start
+_start:
+1: j 1b
