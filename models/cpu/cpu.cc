@@ -55,8 +55,12 @@ void cpu::sync() {
 void cpu::run() {
   m_qk.reset();
   for (;;) {
-    // Run up to the next quantum boundary.
-    const sc_core::sc_time q = tlm::tlm_global_quantum::instance().compute_local_quantum();
+    // Run up to the next quantum boundary, or to the next thing another process has scheduled
+    // (a timer compare, a peripheral event), whichever is first: that event's interrupt is then
+    // taken on time rather than up to a quantum late. One kernel query per quantum.
+    sc_core::sc_time q = tlm::tlm_global_quantum::instance().compute_local_quantum();
+    const sc_core::sc_time next = sc_core::sc_time_to_pending_activity();
+    if (next > sc_core::SC_ZERO_TIME && next < q) q = next;
     const std::uint64_t budget = std::max<std::uint64_t>(1, q.value() / m_period.value());
     const stop_reason why = m_halted ? stop_reason::halt : m_iss.run(m_synced_cycles + budget);
     sync();
