@@ -60,8 +60,11 @@ void peripheral::b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& del
     tx.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
-  if (r->offset() != addr || r->width() != len || tx.get_byte_enable_ptr() != nullptr ||
-      tx.get_streaming_width() < len) {
+  if (tx.get_byte_enable_ptr() != nullptr) {
+    tx.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+    return;
+  }
+  if (r->offset() != addr || r->width() != len || tx.get_streaming_width() < len) {
     tx.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
     return;
   }
@@ -75,18 +78,24 @@ void peripheral::b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& del
     return;
   }
   m_refusal = tlm::TLM_OK_RESPONSE;
+  // Callbacks see the access's time; the guard also clears it if a callback throws.
+  struct delay_guard {
+    const sc_core::sc_time*& slot;
+    ~delay_guard() { slot = nullptr; }
+  } guard{m_current_delay};
   m_current_delay = &delay;
   if (is_read)
     r->bus_read(tx.get_data_ptr());
   else
     r->bus_write(tx.get_data_ptr());
-  m_current_delay = nullptr;
   tx.set_response_status(m_refusal);
 }
 
 unsigned int peripheral::transport_dbg(tlm::tlm_generic_payload& tx) {
   // Byte-granular: each byte goes to the register that holds it; unmapped bytes read as zero and
   // stop a write.
+  tx.set_response_status(tlm::TLM_OK_RESPONSE);
+  if (!tx.is_read() && !tx.is_write()) return 0;  // TLM_IGNORE_COMMAND
   const std::uint64_t addr = tx.get_address();
   unsigned char* data = tx.get_data_ptr();
   const unsigned len = tx.get_data_length();
@@ -110,7 +119,6 @@ unsigned int peripheral::transport_dbg(tlm::tlm_generic_payload& tx) {
     }
     done += n;
   }
-  tx.set_response_status(tlm::TLM_OK_RESPONSE);
   return done;
 }
 

@@ -4,7 +4,8 @@
 // Bad accesses are answered, never aborted:
 //   - no register at the offset                       -> TLM_ADDRESS_ERROR_RESPONSE
 //   - access not exactly one whole register (size or
-//     alignment), byte enables, streaming width       -> TLM_BURST_ERROR_RESPONSE
+//     alignment), streaming width                     -> TLM_BURST_ERROR_RESPONSE
+//   - byte enables                                    -> TLM_BYTE_ENABLE_ERROR_RESPONSE
 //   - write to a read-only / read of a write-only reg -> TLM_COMMAND_ERROR_RESPONSE
 // A callback may also refuse an access with refuse_access() (e.g. a write of a meaningless value).
 // Each access adds the configured latency to the annotated delay. Debug transport reads and writes
@@ -42,7 +43,8 @@ class peripheral : public sc_core::sc_module {
 
  protected:
   // Simulated time of the access being served: sc_time_stamp() plus the initiator's annotated
-  // delay (temporal decoupling). Valid inside register callbacks.
+  // delay (temporal decoupling), which already includes this peripheral's own latency: a register
+  // is sampled when the access completes. Valid inside register callbacks.
   [[nodiscard]] sc_core::sc_time access_time() const;
   // Inside a callback: answer this access with the given error response instead of OK.
   void refuse_access(tlm::tlm_response_status status = tlm::TLM_COMMAND_ERROR_RESPONSE);

@@ -109,3 +109,35 @@ TEST(peripheral, overlapping_registers_are_rejected) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(peripheral, byte_enables_are_refused) {
+  dut_t dut("dut");
+  edgevp::test::initiator bus("bus", dut.in);
+  unsigned char data[4] = {1, 2, 3, 4};
+  unsigned char be[4] = {0xFF, 0, 0xFF, 0};
+  tlm::tlm_generic_payload tx;
+  tx.set_command(tlm::TLM_WRITE_COMMAND);
+  tx.set_address(0x4);
+  tx.set_data_ptr(data);
+  tx.set_data_length(4);
+  tx.set_streaming_width(4);
+  tx.set_byte_enable_ptr(be);
+  tx.set_byte_enable_length(4);
+  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+  bus.out->b_transport(tx, delay);
+  EXPECT_EQ(tx.get_response_status(), tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+  EXPECT_EQ(dut.ctrl.get(), 0u);
+}
+
+TEST(peripheral, debug_ignore_command_touches_nothing) {
+  dut_t dut("dut");
+  edgevp::test::initiator bus("bus", dut.in);
+  std::uint32_t v = 0x1234;
+  EXPECT_EQ(bus.debug(tlm::TLM_IGNORE_COMMAND, 0x4, &v, 4), 0u);
+  EXPECT_EQ(dut.ctrl.get(), 0u);
+  EXPECT_EQ(v, 0x1234u);
+}
+
+}  // namespace
