@@ -70,28 +70,11 @@ soc::soc(const sc_core::sc_module_name& name, const soc_config& cfg, std::functi
   uart->irq.bind([this, uirq](bool v) { intc.set_source(uirq, v); });
 }
 
-std::size_t soc::debug_write(std::uint32_t addr, const unsigned char* data, std::size_t len) {
+std::size_t soc::debug_access(tlm::tlm_command cmd, std::uint32_t addr, unsigned char* data, std::size_t len) {
   std::size_t done = 0;
   while (done < len) {
     tlm::tlm_generic_payload tx;
-    tx.set_command(tlm::TLM_WRITE_COMMAND);
-    tx.set_address(addr + done);
-    tx.set_data_ptr(const_cast<unsigned char*>(data + done));
-    const auto n = static_cast<unsigned>(std::min<std::size_t>(len - done, 1u << 20));
-    tx.set_data_length(n);
-    tx.set_streaming_width(n);
-    const unsigned got = m_debug->transport_dbg(tx);
-    done += got;
-    if (got == 0) break;
-  }
-  return done;
-}
-
-std::size_t soc::debug_read(std::uint32_t addr, unsigned char* data, std::size_t len) {
-  std::size_t done = 0;
-  while (done < len) {
-    tlm::tlm_generic_payload tx;
-    tx.set_command(tlm::TLM_READ_COMMAND);
+    tx.set_command(cmd);
     tx.set_address(addr + done);
     tx.set_data_ptr(data + done);
     const auto n = static_cast<unsigned>(std::min<std::size_t>(len - done, 1u << 20));
@@ -102,6 +85,15 @@ std::size_t soc::debug_read(std::uint32_t addr, unsigned char* data, std::size_t
     if (got == 0) break;
   }
   return done;
+}
+
+std::size_t soc::debug_write(std::uint32_t addr, const unsigned char* data, std::size_t len) {
+  // TLM takes a non-const pointer; a write does not modify the buffer.
+  return debug_access(tlm::TLM_WRITE_COMMAND, addr, const_cast<unsigned char*>(data), len);
+}
+
+std::size_t soc::debug_read(std::uint32_t addr, unsigned char* data, std::size_t len) {
+  return debug_access(tlm::TLM_READ_COMMAND, addr, data, len);
 }
 
 elf_image soc::load(const std::string& path) {

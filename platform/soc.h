@@ -75,6 +75,8 @@ class soc : public sc_core::sc_module {
   [[nodiscard]] const soc_config& config() const { return m_cfg; }
 
  private:
+  std::size_t debug_access(tlm::tlm_command cmd, std::uint32_t addr, unsigned char* data, std::size_t len);
+
   soc_config m_cfg;
   tlm_utils::simple_initiator_socket<soc> m_debug;  // loader and debugger port into the bus
 };

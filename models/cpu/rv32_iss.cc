@@ -338,10 +338,9 @@ bool rv32_iss::csr_write(std::uint32_t csr, std::uint32_t v) {
       return true;
     }
     case csr_minstret: case csr_minstreth: {
-      // The writing instruction does not count: compensate for the increment that follows.
       std::uint64_t cur = static_cast<std::uint64_t>(static_cast<std::int64_t>(m_instret) + m_minstret_offset);
       cur = csr == csr_minstret ? (cur & ~0xFFFFFFFFull) | v : (cur & 0xFFFFFFFFull) | (static_cast<std::uint64_t>(v) << 32);
-      m_minstret_offset = static_cast<std::int64_t>(cur) - static_cast<std::int64_t>(m_instret) - 1;
+      m_minstret_offset = static_cast<std::int64_t>(cur) - static_cast<std::int64_t>(m_instret);
       return true;
     }
     default: return false;
@@ -370,6 +369,8 @@ bool rv32_iss::exec_csr(const insn& d) {
       take_trap(cause::illegal_insn, d.raw);
       return false;
     }
+    // An instruction that writes minstret does not count itself: cancel the increment that follows.
+    if (csr == csr_minstret || csr == csr_minstreth) --m_minstret_offset;
   }
   m_x[d.rd] = old;
   return true;
@@ -519,6 +520,13 @@ stop_reason rv32_iss::run(std::uint64_t cycle_limit) {
     ++m_class_count[static_cast<std::size_t>(d.cls)];
     m_trap_streak = 0;
   }
+  // The budget ran out, possibly on an instruction that stopped the core: report that instead.
+  if (m_fault != stop_reason::budget) {
+    const stop_reason f = m_fault;
+    m_fault = stop_reason::budget;
+    return f;
+  }
+  if (m_stop) return stop_reason::halt;
   return stop_reason::budget;
 }
 
