@@ -52,7 +52,8 @@ void router::b_transport(int id, tlm::tlm_generic_payload& tx, sc_core::sc_time&
   const std::uint64_t addr = tx.get_address();
   delay += m_cfg.hop_latency;
   range* r = decode(addr);
-  if (r == nullptr) {
+  // An access must lie wholly inside one range: one that runs past the end is not the target's.
+  if (r == nullptr || tx.get_data_length() > r->size - (addr - r->base)) {
     tx.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
@@ -110,6 +111,7 @@ unsigned int router::transport_dbg(int id, tlm::tlm_generic_payload& tx) {
 
 void router::invalidate_direct_mem_ptr(int port, sc_dt::uint64 start, sc_dt::uint64 end) {
   const range& r = m_ranges.at(static_cast<std::size_t>(port));
+  if (start >= r.size || end < start) return;  // nothing of it is mapped
   const std::uint64_t s = r.base + start;
   const std::uint64_t e = end >= r.size ? r.base + r.size - 1 : r.base + end;
   for (unsigned i = 0; i < in.size(); ++i) in[static_cast<int>(i)]->invalidate_direct_mem_ptr(s, e);
