@@ -52,6 +52,17 @@ sc_core::sc_time peripheral::access_time() const {
 void peripheral::refuse_access(tlm::tlm_response_status status) { m_refusal = status; }
 
 void peripheral::b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
+  serve(tx, delay);
+  after_access(tx, false);
+}
+
+unsigned int peripheral::transport_dbg(tlm::tlm_generic_payload& tx) {
+  const unsigned int n = serve_debug(tx);
+  after_access(tx, true);
+  return n;
+}
+
+void peripheral::serve(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
   delay += m_latency;
   const std::uint64_t addr = tx.get_address();
   const unsigned len = tx.get_data_length();
@@ -91,7 +102,7 @@ void peripheral::b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& del
   tx.set_response_status(m_refusal);
 }
 
-unsigned int peripheral::transport_dbg(tlm::tlm_generic_payload& tx) {
+unsigned int peripheral::serve_debug(tlm::tlm_generic_payload& tx) {
   // Byte-granular: each byte goes to the register that holds it; unmapped bytes read as zero and
   // stop a write.
   tx.set_response_status(tlm::TLM_OK_RESPONSE);

@@ -50,11 +50,18 @@ class peripheral : public sc_core::sc_module {
   void refuse_access(tlm::tlm_response_status status = tlm::TLM_COMMAND_ERROR_RESPONSE);
   // Models with state beyond their registers reset it here.
   virtual void reset_state() {}
+  // Called once each bus access (debug = false) or debug access (debug = true) has been served,
+  // whatever its response: models whose outputs follow register state (interrupt lines, status
+  // bits) re-evaluate them here instead of overriding the transport functions.
+  virtual void after_access(const tlm::tlm_generic_payload& tx, bool debug) {}
 
   virtual void b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
   virtual unsigned int transport_dbg(tlm::tlm_generic_payload& tx);
 
  private:
+  void serve(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
+  unsigned int serve_debug(tlm::tlm_generic_payload& tx);
+
   std::vector<reg_base*> m_regs;  // sorted by offset
   sc_core::sc_time m_latency;
   const sc_core::sc_time* m_current_delay = nullptr;

@@ -67,13 +67,13 @@ void intc::reset_state() {
   update();
 }
 
-unsigned int intc::transport_dbg(tlm::tlm_generic_payload& tx) {
-  const unsigned int n = peripheral::transport_dbg(tx);
-  if (tx.is_write()) {  // PENDING follows the wires again; a new ENABLE takes effect
+void intc::after_access(const tlm::tlm_generic_payload& tx, bool debug) {
+  // Bus writes go through the register callbacks; a debug write stores directly, so PENDING
+  // follows the wires again and a new ENABLE takes effect here.
+  if (debug && tx.is_write()) {
     enable.set(enable.get() & m_valid);
     update();
   }
-  return n;
 }
 
 }  // namespace edgevp::peripherals

@@ -49,7 +49,7 @@ class intc : public core::peripheral {
 
  protected:
   void reset_state() override;
-  unsigned int transport_dbg(tlm::tlm_generic_payload& tx) override;
+  void after_access(const tlm::tlm_generic_payload& tx, bool debug) override;
 
  private:
   [[nodiscard]] std::uint32_t deliverable() const { return m_levels & enable.get() & ~m_claimed; }

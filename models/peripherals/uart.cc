@@ -80,15 +80,6 @@ void uart::reset_state() {
   update();
 }
 
-void uart::b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
-  peripheral::b_transport(tx, delay);
-  update();
-}
-
-unsigned int uart::transport_dbg(tlm::tlm_generic_payload& tx) {
-  const unsigned int n = peripheral::transport_dbg(tx);
-  update();
-  return n;
-}
+void uart::after_access(const tlm::tlm_generic_payload& /*tx*/, bool /*debug*/) { update(); }
 
 }  // namespace edgevp::peripherals

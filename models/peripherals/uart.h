@@ -75,8 +75,7 @@ class uart : public core::peripheral {
 
  protected:
   void reset_state() override;
-  void b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) override;
-  unsigned int transport_dbg(tlm::tlm_generic_payload& tx) override;
+  void after_access(const tlm::tlm_generic_payload& tx, bool debug) override;
 
  private:
   [[nodiscard]] bool dlab() const { return (lcr.get() & lcr_dlab) != 0; }

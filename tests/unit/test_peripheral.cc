@@ -141,3 +141,26 @@ TEST(peripheral, debug_ignore_command_touches_nothing) {
 }
 
 }  // namespace
+
+namespace {
+
+struct hooked_t : edgevp::core::peripheral {
+  reg<std::uint32_t> r{this, "R", 0x0};
+  unsigned bus_calls = 0, debug_calls = 0;
+  explicit hooked_t(const sc_core::sc_module_name& n) : peripheral(n) {}
+  void after_access(const tlm::tlm_generic_payload&, bool debug) override { ++(debug ? debug_calls : bus_calls); }
+};
+
+TEST(peripheral, after_access_runs_for_every_bus_and_debug_access) {
+  hooked_t dut("dut");
+  edgevp::test::initiator bus("bus", dut.in);
+  bus.write32(0x0, 1);
+  bus.read32(0x0);
+  EXPECT_EQ(bus.read32(0x40).status, tlm::TLM_ADDRESS_ERROR_RESPONSE);  // refused accesses too
+  std::uint32_t v = 0;
+  bus.debug_read(0x0, &v, 4);
+  EXPECT_EQ(dut.bus_calls, 3u);
+  EXPECT_EQ(dut.debug_calls, 1u);
+}
+
+}  // namespace
