@@ -15,6 +15,45 @@ namespace {
 
 const char* const class_keys[] = {"alu", "mul", "div", "load", "store", "branch", "jump", "csr", "amo", "fence", "system"};
 
+// Every power parameter: key, where it lives in soc_config, its unit (J per event or W).
+struct power_key {
+  std::string key;
+  core::power::curve* target;
+  char unit;
+  std::string help;
+};
+
+std::vector<power_key> power_keys(soc_config& s) {
+  std::vector<power_key> k;
+  for (std::size_t i = 0; i < sizeof(class_keys) / sizeof(class_keys[0]); ++i)
+    k.push_back({std::string("cpu.power.insn.") + class_keys[i], &s.cpu_power.insn[i], 'J',
+                 std::string("energy per ") + class_keys[i] + " instruction"});
+  k.push_back({"cpu.power.background", &s.cpu_power.background, 'W', "CPU dynamic power while clocked (idle or not)"});
+  k.push_back({"cpu.power.leakage", &s.cpu_power.leakage, 'W', "CPU leakage while powered"});
+  k.push_back({"cpu.power.retention", &s.cpu_power.retention, 'W', "CPU leakage in retention"});
+  k.push_back({"bus.power.transfer", &s.bus.power.transfer, 'J', "interconnect energy per transfer (DMI included)"});
+  k.push_back({"bus.power.leakage", &s.bus.power.leakage, 'W', "interconnect leakage"});
+  const struct { const char* n; memory::memory_power* p; } mems[] = {
+      {"rom", &s.rom_power}, {"sram", &s.sram_power}, {"emram", &s.emram_power}};
+  for (const auto& m : mems) {
+    const std::string n = m.n;
+    k.push_back({n + ".power.read_bit", &m.p->read_bit, 'J', n + " energy per bit read"});
+    k.push_back({n + ".power.write_bit", &m.p->write_bit, 'J', n + " energy per bit written"});
+    k.push_back({n + ".power.leakage", &m.p->leakage, 'W', n + " leakage while powered"});
+    k.push_back({n + ".power.retention", &m.p->retention, 'W', n + " leakage in retention"});
+  }
+  const struct { const char* n; core::peripheral_power* p; } pers[] = {
+      {"uart", &s.uart_power}, {"clint", &s.clint_power}, {"intc", &s.intc_power},
+      {"syscon", &s.syscon_power}, {"pmu", &s.pmu_power}};
+  for (const auto& p : pers) {
+    const std::string n = p.n;
+    k.push_back({n + ".power.access", &p.p->access, 'J', n + " energy per register access"});
+    k.push_back({n + ".power.leakage", &p.p->leakage, 'W', n + " leakage while powered"});
+    k.push_back({n + ".power.background", &p.p->background, 'W', n + " dynamic power while clocked"});
+  }
+  return k;
+}
+
 po::options_description run_description() {
   po::options_description d("Options");
   d.add_options()
@@ -31,6 +70,10 @@ po::options_description run_description() {
       ("report", po::value<std::string>(), "write a JSON summary of the run to FILE")
       ("vcd", po::value<std::string>(), "write a VCD trace (interrupt lines, CPU sleep, bus errors, traps) to FILE")
       ("trace-insn", po::value<std::string>(), "write one line per retired instruction (pc, raw, disassembly) to FILE")
+      ("power-vcd", po::value<std::string>(), "write per-domain power (W) and domain states as a VCD to FILE")
+      ("power-csv", po::value<std::string>(), "write per-domain average power per --power-interval as CSV to FILE")
+      ("power-interval", po::value<time_value>(), "sample interval of --power-csv and --power-vcd (default 100us)")
+
       ("gen-memmap", po::value<std::string>(), "write edgevp_memmap.h and edgevp_memmap.ld for the configuration into DIR and exit")
       ("quiet,q", "do not print the end-of-run summary");
   return d;
@@ -67,6 +110,26 @@ po::options_description soc_description() {
       ("syscon.platform_id", po::value<u64_value>(), "value of the syscon ID register (default 0xED6E0001)")
       ("uart.irq", po::value<u64_value>(), "interrupt-controller source of the UART (default 1)")
       ("uart.rx_file", po::value<std::string>(), "bytes the UART receives");
+  block("pmu", "power-management unit");
+  d.add_options()
+      ("pmu.opps", po::value<opps_value>(), "operating points VOLTAGE@FREQUENCY,... (default 0.8V@cpu.clock,0.6V@cpu.clock/2); the reset one sets the CPU clock")
+      ("pmu.reset_opp", po::value<u64_value>(), "operating point at reset (index into pmu.opps, default 0)")
+      ("pmu.sram_retention", po::value<bool>(), "reset value of SRAM_RET: keep SRAM in retention during deep sleep (default false)")
+      ("pmu.dvfs_latency", po::value<time_value>(), "time an operating-point switch takes (default 10us)")
+      ("pmu.entry_latency", po::value<time_value>(), "deep-sleep entry time after WFI (default 5us)")
+      ("pmu.wake_latency", po::value<time_value>(), "time from a wake-up event to the core's reset (default 50us)")
+      ("pmu.dvfs_energy", po::value<energy_value>(), "energy per operating-point switch (default 5nJ)")
+      ("pmu.entry_energy", po::value<energy_value>(), "energy per deep-sleep entry (default 10nJ)")
+      ("pmu.wake_energy", po::value<energy_value>(), "energy per wake-up (default 50nJ)")
+      ("aon.voltage", po::value<volt_value>(), "supply of the always-on domain (default 0.8V)");
+  soc_config defaults;
+  for (const power_key& k : power_keys(defaults)) {
+    const std::string help = k.help + " (default " + format_curve(*k.target, k.unit) + ")";
+    if (k.unit == 'J')
+      d.add_options()(k.key.c_str(), po::value<energy_value>(), help.c_str());
+    else
+      d.add_options()(k.key.c_str(), po::value<power_value>(), help.c_str());
+  }
   return d;
 }
 
@@ -195,6 +258,10 @@ parsed_options parse_options(int argc, const char* const* argv) {
   get(vm, "report", r.report);
   get(vm, "vcd", r.vcd);
   get(vm, "trace-insn", r.trace_insn);
+  get(vm, "power-vcd", r.power_vcd);
+  get(vm, "power-csv", r.power_csv);
+  get(vm, "power-interval", r.power_interval);
+  if (r.power_interval == sc_core::SC_ZERO_TIME) throw usage_error("option '--power-interval' must be greater than zero");
   get(vm, "gen-memmap", r.gen_memmap);
   if (r.quantum == sc_core::SC_ZERO_TIME) throw usage_error("option '--quantum' must be greater than zero");
   if (r.max_time == sc_core::SC_ZERO_TIME) throw usage_error("option '--max-time' must be greater than zero");
@@ -232,6 +299,39 @@ parsed_options parse_options(int argc, const char* const* argv) {
   get(vm, "uart.irq", v);
   s.uart_irq = to_u32(vm, "uart.irq", v);
   get(vm, "uart.rx_file", s.uart_rx_file);
+  get_block(vm, "pmu", s.pmu);
+  if (vm.count("pmu.opps") != 0) {
+    s.pmu_cfg.opps = vm["pmu.opps"].as<opps_value>().opps;
+    s.opps_given = true;
+    if (vm.count("cpu.clock") != 0) {
+      v = s.pmu_cfg.reset_opp;
+      get(vm, "pmu.reset_opp", v);
+      if (v < s.pmu_cfg.opps.size() && s.pmu_cfg.opps[v].frequency_hz != s.cpu_clock_hz)
+        throw usage_error("options 'cpu.clock' and 'pmu.opps' disagree: the reset operating point runs at " +
+                          std::to_string(s.pmu_cfg.opps[v].frequency_hz) + " Hz; give one of them");
+    }
+  }
+  v = s.pmu_cfg.reset_opp;
+  get(vm, "pmu.reset_opp", v);
+  s.pmu_cfg.reset_opp = to_u32(vm, "pmu.reset_opp", v);
+  if (vm.count("pmu.sram_retention") != 0) s.pmu_cfg.sram_retention = vm["pmu.sram_retention"].as<bool>();
+  get(vm, "pmu.dvfs_latency", s.pmu_cfg.dvfs_latency);
+  get(vm, "pmu.entry_latency", s.pmu_cfg.entry_latency);
+  get(vm, "pmu.wake_latency", s.pmu_cfg.wake_latency);
+  const struct { const char* k; double* t; } pmu_energies[] = {
+      {"pmu.dvfs_energy", &s.pmu_cfg.dvfs_energy}, {"pmu.entry_energy", &s.pmu_cfg.entry_energy},
+      {"pmu.wake_energy", &s.pmu_cfg.wake_energy}};
+  for (const auto& e : pmu_energies) {
+    if (vm.count(e.k) == 0) continue;
+    const core::power::curve& c = vm[e.k].as<energy_value>().c;
+    if (c.is_table()) throw usage_error(std::string("option '") + e.k + "' takes one energy, not a table");
+    *e.t = c.value();
+  }
+  if (vm.count("aon.voltage") != 0) s.aon_voltage = vm["aon.voltage"].as<volt_value>().v;
+  for (const power_key& k : power_keys(s)) {
+    if (vm.count(k.key) == 0) continue;
+    *k.target = k.unit == 'J' ? vm[k.key].as<energy_value>().c : vm[k.key].as<power_value>().c;
+  }
 
   scenario_spec& sc = p.scenario;
   sc.file = r.scenario;

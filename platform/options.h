@@ -52,6 +52,10 @@ struct run_options {
   std::string report;
   std::string vcd;
   std::string trace_insn;
+  std::string power_vcd;
+  std::string power_csv;
+  sc_core::sc_time power_interval = sc_core::sc_time(100, sc_core::SC_US);
+  std::string emram_image;
   std::string gen_memmap;
   bool quiet = false;
 };

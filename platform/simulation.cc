@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/core/errors.h"
+#include "models/core/power_trace.h"
 #include "platform/soc.h"
 #include "platform/units.h"
 
@@ -72,7 +73,42 @@ struct open_region {
   sc_core::sc_time start;
   std::uint64_t instret;
   std::uint64_t cycles;
+  core::power::snapshot energy;
 };
+
+power_summary summarise_power(const core::power::monitor& m, const sc_core::sc_time& end) {
+  namespace pw = core::power;
+  power_summary p;
+  p.total_j = pw::to_joules(m.total_aj());
+  p.average_w = end > sc_core::SC_ZERO_TIME ? p.total_j / end.to_seconds() : 0.0;
+  for (std::size_t k = 0; k < pw::kind_count; ++k)
+    p.kind_j.emplace_back(pw::kind_name(static_cast<pw::kind>(k)), pw::to_joules(m.kind_aj(static_cast<pw::kind>(k))));
+  for (const pw::component* c : m.components()) {
+    power_component_record r;
+    r.name = c->name();
+    r.domain = c->domain() != nullptr ? c->domain()->name() : "";
+    r.energy_j = pw::to_joules(c->energy_aj());
+    r.operations = c->operations();
+    for (const pw::source& s : c->sources()) {
+      const char unit = s.kind == pw::kind::event ? 'J' : 'W';
+      r.sources.push_back({s.name, pw::kind_name(s.kind), s.events, pw::to_joules(s.energy_aj), format_curve(s.value, unit)});
+    }
+    p.components.push_back(std::move(r));
+  }
+  for (const auto& d : m.domains()) {
+    power_domain_record r;
+    r.name = d->name();
+    r.energy_j = pw::to_joules(d->energy_aj());
+    for (std::size_t i = 0; i < pw::state_count; ++i) {
+      const auto st = static_cast<pw::state>(i);
+      r.state_energy_j.emplace_back(pw::state_name(st), pw::to_joules(d->energy_aj(st)));
+      r.residency_s.emplace_back(pw::state_name(st), d->residency(st).to_seconds());
+    }
+    r.transitions = d->transitions();
+    p.domains.push_back(std::move(r));
+  }
+  return p;
+}
 
 }  // namespace
 
@@ -119,20 +155,41 @@ run_result simulate(const parsed_options& opts) {
     finish(why == cpu::stop_reason::unhandled_trap ? exit_reason::unhandled_trap : exit_reason::fault_loop, 0);
   };
 
-  // Firmware-marked regions.
+  // Firmware-marked regions, with their energy.
   std::vector<open_region> open;
   top.syscon.on_region = [&](bool begin, const std::string& name, sc_core::sc_time) {
     const sc_core::sc_time now = top.cpu.local_time();
+    top.power.checkpoint(now);
     if (begin) {
-      open.push_back({name, now, top.cpu.iss().instret(), top.cpu.iss().cycles()});
+      open.push_back({name, now, top.cpu.iss().instret(), top.cpu.iss().cycles(), top.power.take_snapshot()});
       return;
     }
     if (open.empty()) return;
     const open_region o = open.back();
     open.pop_back();
-    res.regions.push_back({o.name, static_cast<unsigned>(open.size()), o.start.to_seconds(), now.to_seconds(),
-                           top.cpu.iss().instret() - o.instret, top.cpu.iss().cycles() - o.cycles});
+    const core::power::snapshot e = top.power.take_snapshot();
+    region_record r{o.name, static_cast<unsigned>(open.size()), o.start.to_seconds(), now.to_seconds(),
+                    top.cpu.iss().instret() - o.instret, top.cpu.iss().cycles() - o.cycles, 0.0, {}, {}};
+    r.energy_j = core::power::to_joules(e.total_aj - o.energy.total_aj);
+    const auto& comps = top.power.components();
+    for (std::size_t i = 0; i < comps.size() && i < e.component_aj.size(); ++i) {
+      const std::int64_t d = e.component_aj[i] - o.energy.component_aj[i];
+      if (d != 0) r.component_j.emplace_back(comps[i]->name(), core::power::to_joules(d));
+      const std::uint64_t ops = e.operations[i] - o.energy.operations[i];
+      if (ops != 0) r.operations.emplace_back(comps[i]->name(), ops);
+    }
+    res.regions.push_back(std::move(r));
   };
+
+  // Power traces; the CPU's synchronisations drive their sampling.
+  std::unique_ptr<core::power::csv_trace> power_csv;
+  std::unique_ptr<core::power::vcd_trace> power_vcd;
+  if (!ro.power_csv.empty()) power_csv = std::make_unique<core::power::csv_trace>(top.power, ro.power_csv, ro.power_interval);
+  if (!ro.power_vcd.empty()) {
+    power_vcd = std::make_unique<core::power::vcd_trace>(top.power, ro.power_vcd);
+    top.power.set_sample_interval(ro.power_interval);
+  }
+  top.cpu.on_sync = [&top](sc_core::sc_time now) { top.power.tick(now); };
 
   // Traces.
   sc_core::sc_trace_file* vcd = nullptr;
@@ -182,6 +239,12 @@ run_result simulate(const parsed_options& opts) {
   if (res.reason != exit_reason::unhandled_trap && res.reason != exit_reason::fault_loop) res.pc = top.cpu.iss().pc();
   res.instructions = top.cpu.iss().instret();
   res.cycles = top.cpu.iss().cycles();
+  top.power.checkpoint(res.sim_time);
+  if (power_csv) power_csv->finish(top.power.last_checkpoint());
+  if (power_vcd) power_vcd->finish(top.power.last_checkpoint());
+  res.power = summarise_power(top.power, top.power.last_checkpoint());
+  res.power.deep_sleeps = top.pmu->deep_sleep_count();
+  res.power.wake_ups = top.pmu->wake_count();
   if (vcd != nullptr) {
     sc_core::sc_close_vcd_trace_file(vcd);
     make_vcd_deterministic(vcd_path);
@@ -242,10 +305,46 @@ void write_report(const std::string& path, const parsed_options& opts, const run
   j["cpu_clock_hz"] = opts.soc.cpu_clock_hz;
   j["quantum_s"] = opts.run.quantum.to_seconds();
   auto regions = nlohmann::ordered_json::array();
-  for (const auto& g : r.regions)
+  for (const auto& g : r.regions) {
+    nlohmann::ordered_json comps = nlohmann::ordered_json::object();
+    for (const auto& [n, e] : g.component_j) comps[n] = e;
+    nlohmann::ordered_json ops = nlohmann::ordered_json::object();
+    for (const auto& [n, o] : g.operations) ops[n] = o;
     regions.push_back({{"name", g.name}, {"depth", g.depth}, {"start_s", g.start_s}, {"end_s", g.end_s},
-                       {"instructions", g.instructions}, {"cycles", g.cycles}});
+                       {"instructions", g.instructions}, {"cycles", g.cycles}, {"energy_j", g.energy_j},
+                       {"average_power_w", g.end_s > g.start_s ? g.energy_j / (g.end_s - g.start_s) : 0.0},
+                       {"energy_by_component_j", comps}, {"operations", ops}});
+  }
   j["regions"] = regions;
+  const power_summary& p = r.power;
+  nlohmann::ordered_json pj;
+  pj["total_energy_j"] = p.total_j;
+  pj["average_power_w"] = p.average_w;
+  nlohmann::ordered_json kinds = nlohmann::ordered_json::object();
+  for (const auto& [k, e] : p.kind_j) kinds[k] = e;
+  pj["energy_by_kind_j"] = kinds;
+  nlohmann::ordered_json doms = nlohmann::ordered_json::array();
+  for (const auto& d : p.domains) {
+    nlohmann::ordered_json se = nlohmann::ordered_json::object();
+    for (const auto& [k, e] : d.state_energy_j) se[k] = e;
+    nlohmann::ordered_json rs = nlohmann::ordered_json::object();
+    for (const auto& [k, t] : d.residency_s) rs[k] = t;
+    doms.push_back({{"name", d.name}, {"energy_j", d.energy_j}, {"energy_by_state_j", se}, {"residency_s", rs},
+                    {"transitions", d.transitions}});
+  }
+  pj["domains"] = doms;
+  nlohmann::ordered_json comps = nlohmann::ordered_json::array();
+  for (const auto& c : p.components) {
+    nlohmann::ordered_json srcs = nlohmann::ordered_json::array();
+    for (const auto& s : c.sources)
+      srcs.push_back({{"name", s.name}, {"kind", s.kind}, {"value", s.value}, {"events", s.events}, {"energy_j", s.energy_j}});
+    comps.push_back({{"name", c.name}, {"domain", c.domain}, {"energy_j", c.energy_j}, {"operations", c.operations},
+                     {"sources", srcs}});
+  }
+  pj["components"] = comps;
+  pj["deep_sleeps"] = p.deep_sleeps;
+  pj["wake_ups"] = p.wake_ups;
+  j["power"] = pj;
   std::ofstream out(path, std::ios::trunc);
   if (!out) throw std::runtime_error("cannot write report '" + path + "'");
   out << j.dump(2) << '\n';

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <systemc>
@@ -20,6 +21,43 @@ struct region_record {
   double start_s = 0, end_s = 0;
   std::uint64_t instructions = 0;
   std::uint64_t cycles = 0;
+  double energy_j = 0;
+  std::vector<std::pair<std::string, double>> component_j;  // non-zero components only
+  std::vector<std::pair<std::string, std::uint64_t>> operations;  // non-zero only
+};
+
+struct power_source_record {
+  std::string name;
+  std::string kind;
+  std::uint64_t events = 0;
+  double energy_j = 0;
+  std::string value;  // the parameter, as configured
+};
+
+struct power_component_record {
+  std::string name;
+  std::string domain;
+  double energy_j = 0;
+  std::uint64_t operations = 0;
+  std::vector<power_source_record> sources;
+};
+
+struct power_domain_record {
+  std::string name;
+  double energy_j = 0;
+  std::vector<std::pair<std::string, double>> state_energy_j;  // off, retention, clock_gated, on
+  std::vector<std::pair<std::string, double>> residency_s;
+  std::uint64_t transitions = 0;
+};
+
+struct power_summary {
+  double total_j = 0;
+  double average_w = 0;
+  std::vector<std::pair<std::string, double>> kind_j;  // event, background, leakage, retention
+  std::vector<power_component_record> components;
+  std::vector<power_domain_record> domains;
+  std::uint64_t deep_sleeps = 0;
+  std::uint64_t wake_ups = 0;
 };
 
 struct run_result {
@@ -36,6 +74,7 @@ struct run_result {
   std::string message;         // one line describing how the run ended
   std::string uart;            // everything the UART transmitted
   std::vector<region_record> regions;
+  power_summary power;
 };
 
 // Builds the SoC, loads the firmware, runs it and writes the requested outputs.

@@ -1,10 +1,13 @@
 #include "platform/soc.h"
 
+#include <cctype>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <stdexcept>
+#include <utility>
 
 #include "models/core/errors.h"
 
@@ -12,12 +15,14 @@ namespace edgevp::platform {
 
 namespace {
 
-memory::memory_config mem_cfg(const block_config& b, sc_core::sc_time rd, sc_core::sc_time wr, bool ro) {
+memory::memory_config mem_cfg(const block_config& b, sc_core::sc_time rd, sc_core::sc_time wr, bool ro,
+                              const memory::memory_power& pw) {
   memory::memory_config m;
   m.size = b.size;
   m.read_latency = rd;
   m.write_latency = wr;
   m.read_only = ro;
+  m.power = pw;
   return m;
 }
 
@@ -26,31 +31,115 @@ cpu::cpu_config make_cpu_cfg(const soc_config& c) {
   cc.clock_period = sc_core::sc_time(1e12 / c.cpu_clock_hz, sc_core::SC_PS);
   cc.timing = c.cpu_timing;
   cc.reset_pc = static_cast<std::uint32_t>(c.rom.base);
+  cc.power = c.cpu_power;
   return cc;
+}
+
+const core::power::operating_point& reset_opp(const soc_config& c) { return c.pmu_cfg.opps[c.pmu_cfg.reset_opp]; }
+
+// RV32I encoders for the boot stub.
+constexpr std::uint32_t t0 = 5, t1 = 6, t2 = 7, a0 = 10;
+std::uint32_t hi20(std::uint32_t v) { return (v + 0x800) & 0xFFFFF000u; }
+std::uint32_t lo12(std::uint32_t v) { return (v - hi20(v)) & 0xFFFu; }
+std::uint32_t lui(std::uint32_t rd, std::uint32_t v) { return hi20(v) | (rd << 7) | 0x37u; }
+std::uint32_t addi(std::uint32_t rd, std::uint32_t rs1, std::uint32_t imm) {
+  return ((imm & 0xFFFu) << 20) | (rs1 << 15) | (rd << 7) | 0x13u;
+}
+std::uint32_t lw(std::uint32_t rd, std::uint32_t rs1, std::uint32_t imm) {
+  return ((imm & 0xFFFu) << 20) | (rs1 << 15) | (2u << 12) | (rd << 7) | 0x03u;
+}
+std::uint32_t branch(std::uint32_t funct3, std::uint32_t rs1, std::uint32_t rs2, std::int32_t off) {
+  const auto o = static_cast<std::uint32_t>(off);
+  return (((o >> 12) & 1u) << 31) | (((o >> 5) & 0x3Fu) << 25) | (rs2 << 20) | (rs1 << 15) | (funct3 << 12) |
+         (((o >> 1) & 0xFu) << 8) | (((o >> 11) & 1u) << 7) | 0x63u;
+}
+std::uint32_t jr(std::uint32_t rs1) { return (rs1 << 15) | 0x67u; }
+
+// The boot ROM: after a deep-sleep wake-up (PMU WAKE_REASON != 0) with a valid resume slot in
+// eMRAM, jump to the stored vector; otherwise to the image's entry point. a0 = mhartid either way.
+std::vector<std::uint32_t> boot_stub(const soc_config& c, std::uint32_t entry) {
+  const auto pmu_wake = static_cast<std::uint32_t>(c.pmu.base + 0x14);
+  const auto slot = static_cast<std::uint32_t>(resume_slot(c));
+  std::vector<std::uint32_t> w;
+  w.push_back(0xF1402573u);                        // csrr a0, mhartid
+  w.push_back(lui(t0, pmu_wake));                  // t0 = %hi(PMU.WAKE_REASON)
+  w.push_back(lw(t1, t0, lo12(pmu_wake)));         // t1 = WAKE_REASON
+  const std::size_t beqz_at = w.size();
+  w.push_back(0);                                  // beqz t1, cold (patched)
+  w.push_back(lui(t0, slot));
+  w.push_back(addi(t0, t0, lo12(slot)));           // t0 = resume slot
+  w.push_back(lw(t2, t0, 0));                      // t2 = magic
+  w.push_back(lui(t1, resume_magic));
+  w.push_back(addi(t1, t1, lo12(resume_magic)));   // t1 = expected magic
+  const std::size_t bne_at = w.size();
+  w.push_back(0);                                  // bne t2, t1, cold (patched)
+  w.push_back(lw(t2, t0, 4));                      // t2 = vector
+  w.push_back(jr(t2));
+  const std::size_t cold = w.size();
+  w.push_back(lui(t0, entry));
+  w.push_back(addi(t0, t0, lo12(entry)));
+  w.push_back(jr(t0));
+  w[beqz_at] = branch(0, t1, 0, static_cast<std::int32_t>(4 * (cold - beqz_at)));
+  w[bne_at] = branch(1, t2, t1, static_cast<std::int32_t>(4 * (cold - bne_at)));
+  (void)a0;
+  return w;
 }
 
 }  // namespace
 
+std::uint64_t resume_slot(const soc_config& cfg) { return cfg.emram.base + cfg.emram.size - resume_slot_size; }
+
+soc_config resolve(const soc_config& in) {
+  soc_config c = in;
+  if (!(c.cpu_clock_hz > 0)) throw core::config_error("cpu.clock must be positive");
+  if (!c.opps_given) {
+    c.pmu_cfg.opps = {{0.8, c.cpu_clock_hz}, {0.6, c.cpu_clock_hz / 2}};
+  }
+  if (c.pmu_cfg.opps.empty()) throw core::config_error("pmu.opps: no operating points");
+  if (c.pmu_cfg.reset_opp >= c.pmu_cfg.opps.size())
+    throw core::config_error("pmu.reset_opp: " + std::to_string(c.pmu_cfg.reset_opp) + " is out of range (" +
+                             std::to_string(c.pmu_cfg.opps.size()) + " operating points in pmu.opps)");
+  if (c.opps_given) c.cpu_clock_hz = reset_opp(c).frequency_hz;
+  if (!(c.aon_voltage > 0)) throw core::config_error("aon.voltage must be positive");
+  return c;
+}
+
 soc::soc(const sc_core::sc_module_name& name, const soc_config& cfg, std::function<void(unsigned char)> uart_tx)
+    : soc(name, resolve(cfg), std::move(uart_tx), resolved_tag{}) {}
+
+soc::soc(const sc_core::sc_module_name& name, const soc_config& cfg, std::function<void(unsigned char)> uart_tx,
+         resolved_tag /*tag*/)
     : sc_core::sc_module(name),
+      clock(cfg.cpu_clock_hz),
+      power(reset_opp(cfg)),
       bus("bus", cfg.bus),
       cpu("cpu", make_cpu_cfg(cfg)),
-      rom("rom", mem_cfg(cfg.rom, sc_core::SC_ZERO_TIME, sc_core::SC_ZERO_TIME, true)),
-      sram("sram", mem_cfg(cfg.sram, sc_core::SC_ZERO_TIME, sc_core::SC_ZERO_TIME, false)),
-      emram("emram", mem_cfg(cfg.emram, cfg.emram_read_latency, cfg.emram_write_latency, false)),
+      rom("rom", [&] {
+        auto m = mem_cfg(cfg.rom, sc_core::SC_ZERO_TIME, sc_core::SC_ZERO_TIME, true, cfg.rom_power);
+        m.non_volatile = true;
+        return m;
+      }()),
+      sram("sram", mem_cfg(cfg.sram, sc_core::SC_ZERO_TIME, sc_core::SC_ZERO_TIME, false, cfg.sram_power)),
+      emram("emram", [&] {
+        auto m = mem_cfg(cfg.emram, cfg.emram_read_latency, cfg.emram_write_latency, false, cfg.emram_power);
+        m.non_volatile = true;
+        m.dmi_write = false;  // writes pay their latency and energy, and wear the array
+        return m;
+      }()),
       clint("clint", peripherals::clint_config{cfg.clint_timebase_hz, cfg.peripheral_latency}),
       intc("intc", peripherals::intc_config{32, cfg.peripheral_latency}),
       syscon("syscon", peripherals::syscon_config{cfg.platform_id,
                                                   (0u << 16) | (1u << 8) | 0u, cfg.peripheral_latency}),
       m_cfg(cfg),
       m_debug("debug") {
-  if (cfg.cpu_clock_hz <= 0) throw core::config_error("cpu.clock must be positive");
   if (cfg.uart_irq == 0 || cfg.uart_irq >= 32) throw core::config_error("uart.irq must be 1..31");
   peripherals::uart_config ucfg;
   ucfg.tx = std::move(uart_tx);
   ucfg.rx_file = cfg.uart_rx_file;
   ucfg.latency = cfg.peripheral_latency;
   uart = std::make_unique<peripherals::uart>("uart", ucfg);
+
+  build_power();
 
   cpu.bus.bind(bus.in);
   m_debug.bind(bus.in);
@@ -60,6 +149,7 @@ soc::soc(const sc_core::sc_module_name& name, const soc_config& cfg, std::functi
   bus.map("intc", cfg.intc.base, cfg.intc.size, intc.in, cfg.intc.latency);
   bus.map("uart", cfg.uart.base, cfg.uart.size, uart->in, cfg.uart.latency);
   bus.map("syscon", cfg.syscon.base, cfg.syscon.size, syscon.in, cfg.syscon.latency);
+  bus.map("pmu", cfg.pmu.base, cfg.pmu.size, pmu->in, cfg.pmu.latency);
   bus.map("emram", cfg.emram.base, cfg.emram.size, emram.in, cfg.emram.latency);
   bus.map("sram", cfg.sram.base, cfg.sram.size, sram.in, cfg.sram.latency);
 
@@ -68,6 +158,42 @@ soc::soc(const sc_core::sc_module_name& name, const soc_config& cfg, std::functi
   intc.irq.bind([this](bool v) { cpu.set_irq(cpu::cause::mei, v); });
   const unsigned uirq = cfg.uart_irq;
   uart->irq.bind([this, uirq](bool v) { intc.set_source(uirq, v); });
+}
+
+void soc::build_power() {
+  namespace pw = core::power;
+  const soc_config& cfg = m_cfg;
+  pw::domain& aon = power.add_domain(cfg.pmu_cfg.always_on_domain, false, {cfg.aon_voltage, cfg.aon_clock_hz});
+  pw::domain& dcpu = power.add_domain(cfg.pmu_cfg.cpu_domain);
+  pw::domain& dsoc = power.add_domain(cfg.pmu_cfg.soc_domain);
+  pw::domain& dsram = power.add_domain(cfg.pmu_cfg.retention_domain);
+  pw::domain& demram = power.add_domain("emram");
+
+  cpu.attach_power(power, dcpu);
+  power.attach(bus.power(), dsoc);
+  bus.set_clock(&clock);
+  rom.attach_power(power, dsoc);
+  sram.attach_power(power, dsram);
+  emram.attach_power(power, demram);
+  const struct {
+    core::peripheral* p;
+    const core::peripheral_power* pw;
+  } soc_peripherals[] = {{&clint, &cfg.clint_power}, {&intc, &cfg.intc_power}, {uart.get(), &cfg.uart_power},
+                         {&syscon, &cfg.syscon_power}};
+  for (const auto& sp : soc_peripherals) {
+    sp.p->configure_power(*sp.pw);
+    sp.p->attach_power(power, dsoc);
+    sp.p->set_clock(&clock);
+  }
+
+  pmu = std::make_unique<pmu::pmu>("pmu", cfg.pmu_cfg, power, clock);
+  pmu->configure_power(cfg.pmu_power);
+  pmu->attach_power(power, aon);
+  cpu.on_wfi = [this] { return pmu->core_wfi(); };
+  cpu.on_wake = [this] { pmu->core_wake(); };
+  clock.on_change([this](double hz) { cpu.set_clock_period(sc_core::sc_time(1e12 / hz, sc_core::SC_PS)); });
+
+  power.check_curves(cfg.pmu_cfg.opps);
 }
 
 std::size_t soc::debug_access(tlm::tlm_command cmd, std::uint32_t addr, unsigned char* data, std::size_t len) {
@@ -105,18 +231,9 @@ elf_image soc::load(const std::string& path) {
   for (const auto& s : img.segments)
     if (rom_base >= s.addr && rom_base < static_cast<std::uint64_t>(s.addr) + s.mem_size) covers_reset = true;
   if (!covers_reset) {
-    // Boot stub: a0 = mhartid; jump to the entry point (lui/addi pair, then jalr).
-    const std::uint32_t e = img.entry;
-    const std::uint32_t hi = (e + 0x800) & 0xFFFFF000u;
-    const std::uint32_t lo = (e - hi) & 0xFFF;
-    const std::uint32_t stub[] = {
-        0xF1402573u,                    // csrr a0, mhartid
-        0x000002B7u | hi,               // lui t0, %hi(entry)
-        0x00028293u | (lo << 20),       // addi t0, t0, %lo(entry)
-        0x00028067u,                    // jr t0
-    };
-    if (debug_write(static_cast<std::uint32_t>(rom_base), reinterpret_cast<const unsigned char*>(stub),
-                    sizeof(stub)) != sizeof(stub))
+    const std::vector<std::uint32_t> stub = boot_stub(m_cfg, img.entry);
+    if (debug_write(static_cast<std::uint32_t>(rom_base), reinterpret_cast<const unsigned char*>(stub.data()),
+                    stub.size() * 4) != stub.size() * 4)
       throw image_error("cannot write the boot stub at the ROM base");
   }
   if (img.tohost) {
@@ -125,7 +242,8 @@ elf_image soc::load(const std::string& path) {
   return img;
 }
 
-void write_memmap(const soc_config& c, const std::string& dir) {
+void write_memmap(const soc_config& in, const std::string& dir) {
+  const soc_config c = resolve(in);
   const std::string h = dir + "/edgevp_memmap.h";
   const std::string ld = dir + "/edgevp_memmap.ld";
   auto open = [](const std::string& p) {
@@ -151,12 +269,35 @@ void write_memmap(const soc_config& c, const std::string& dir) {
     f << buf;
     const struct { const char* n; const block_config* b; } blocks[] = {
         {"ROM", &c.rom}, {"CLINT", &c.clint}, {"INTC", &c.intc}, {"UART", &c.uart},
-        {"SYSCON", &c.syscon}, {"EMRAM", &c.emram}, {"SRAM", &c.sram}};
+        {"SYSCON", &c.syscon}, {"PMU", &c.pmu}, {"EMRAM", &c.emram}, {"SRAM", &c.sram}};
     for (const auto& b : blocks) {
       def(("EDGEVP_" + std::string(b.n) + "_BASE").c_str(), b.b->base);
       def(("EDGEVP_" + std::string(b.n) + "_SIZE").c_str(), b.b->size);
     }
     std::snprintf(buf, sizeof(buf), "#define %-26s %uu\n", "EDGEVP_IRQ_UART", c.uart_irq);
+    f << buf << "\n/* Power: deep-sleep resume slot (last 16 bytes of eMRAM: magic, vector), domains, OPPs. */\n";
+    def("EDGEVP_EMRAM_RESUME_ADDR", resume_slot(c));
+    def("EDGEVP_RESUME_MAGIC", resume_magic);
+    const char* const domains[] = {c.pmu_cfg.always_on_domain.c_str(), c.pmu_cfg.cpu_domain.c_str(),
+                                   c.pmu_cfg.soc_domain.c_str(), c.pmu_cfg.retention_domain.c_str(), "emram"};
+    unsigned i = 0;
+    for (const char* d : domains) {
+      std::string n = d;
+      for (auto& ch : n) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      std::snprintf(buf, sizeof(buf), "#define %-26s %uu\n", ("EDGEVP_DOMAIN_" + n).c_str(), i++);
+      f << buf;
+    }
+    std::snprintf(buf, sizeof(buf), "#define %-26s %zuu\n", "EDGEVP_OPP_COUNT", c.pmu_cfg.opps.size());
+    f << buf;
+    for (std::size_t k = 0; k < c.pmu_cfg.opps.size(); ++k) {
+      std::snprintf(buf, sizeof(buf), "#define %-26s %lluu\n", ("EDGEVP_OPP" + std::to_string(k) + "_HZ").c_str(),
+                    static_cast<unsigned long long>(c.pmu_cfg.opps[k].frequency_hz));
+      f << buf;
+      std::snprintf(buf, sizeof(buf), "#define %-26s %lluu\n", ("EDGEVP_OPP" + std::to_string(k) + "_MV").c_str(),
+                    static_cast<unsigned long long>(std::llround(c.pmu_cfg.opps[k].voltage * 1000)));
+      f << buf;
+    }
+    std::snprintf(buf, sizeof(buf), "#define %-26s %uu\n", "EDGEVP_OPP_RESET", c.pmu_cfg.reset_opp);
     f << buf << "\n#endif\n";
   }
   {
@@ -166,8 +307,10 @@ void write_memmap(const soc_config& c, const std::string& dir) {
     std::snprintf(buf, sizeof(buf), "  ROM   (rx)  : ORIGIN = 0x%08llx, LENGTH = 0x%08llx\n",
                   static_cast<unsigned long long>(c.rom.base), static_cast<unsigned long long>(c.rom.size));
     f << buf;
+    // The resume slot at the end of eMRAM is not for the linker.
     std::snprintf(buf, sizeof(buf), "  EMRAM (rwx) : ORIGIN = 0x%08llx, LENGTH = 0x%08llx\n",
-                  static_cast<unsigned long long>(c.emram.base), static_cast<unsigned long long>(c.emram.size));
+                  static_cast<unsigned long long>(c.emram.base),
+                  static_cast<unsigned long long>(c.emram.size - resume_slot_size));
     f << buf;
     std::snprintf(buf, sizeof(buf), "  SRAM  (rwx) : ORIGIN = 0x%08llx, LENGTH = 0x%08llx\n",
                   static_cast<unsigned long long>(c.sram.base), static_cast<unsigned long long>(c.sram.size));

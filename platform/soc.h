@@ -9,6 +9,8 @@
 #include <systemc>
 #include <tlm_utils/simple_initiator_socket.h>
 
+#include "models/core/clock.h"
+#include "models/core/power.h"
 #include "models/cpu/cpu.h"
 #include "models/interconnect/router.h"
 #include "models/memory/memory.h"
@@ -16,6 +18,7 @@
 #include "models/peripherals/intc.h"
 #include "models/peripherals/syscon.h"
 #include "models/peripherals/uart.h"
+#include "models/pmu/pmu.h"
 #include "platform/elf_loader.h"
 
 namespace edgevp::platform {
@@ -37,6 +40,7 @@ struct soc_config {
   block_config intc{0x0C000000, 0x1000, sc_core::SC_ZERO_TIME};
   block_config uart{0x10000000, 0x1000, sc_core::SC_ZERO_TIME};
   block_config syscon{0x10001000, 0x1000, sc_core::SC_ZERO_TIME};
+  block_config pmu{0x10002000, 0x1000, sc_core::SC_ZERO_TIME};
   block_config emram{0x20000000, 2 * 1024 * 1024, sc_core::SC_ZERO_TIME};
   block_config sram{0x80000000, 512 * 1024, sc_core::SC_ZERO_TIME};
   sc_core::sc_time peripheral_latency = sc_core::sc_time(10, sc_core::SC_NS);  // register access
@@ -46,10 +50,35 @@ struct soc_config {
   std::uint32_t platform_id = 0xED6E0001u;
   unsigned uart_irq = 1;
   std::string uart_rx_file;
+
+  // Power. Operating points: pmu_cfg.opps when opps_given, else derived from cpu_clock_hz
+  // (0.8 V at cpu.clock, 0.6 V at half of it); the reset operating point sets the CPU clock.
+  pmu::pmu_config pmu_cfg;
+  bool opps_given = false;
+  double aon_voltage = 0.8;     // V, fixed supply of the always-on domain
+  double aon_clock_hz = 32768;  // the always-on domain's clock (RTC crystal)
+  cpu::cpu_power cpu_power;
+  // CALIBRATION.md: SRAM 0.045 pJ/bit read, 0.10 pJ/bit write (ZigZag, 32 KB); STT-MRAM 0.19 pJ/bit
+  // (NVSim sample cell) read; eMRAM write energy, leakages and retention are U (parameters).
+  memory::memory_power rom_power{0.045e-12, 0.0, 1e-6, 0.0};
+  memory::memory_power sram_power{0.045e-12, 0.10e-12, 20e-6, 2e-6};
+  memory::memory_power emram_power{0.19e-12, 1.0e-12, 5e-6, 0.0};
+  core::peripheral_power uart_power{1e-12, 1e-6, 0.0};
+  core::peripheral_power clint_power{1e-12, 1e-6, 0.0};
+  core::peripheral_power intc_power{1e-12, 1e-6, 0.0};
+  core::peripheral_power syscon_power{1e-12, 0.5e-6, 0.0};
+  // Always-on domain: PMU + RTC + GPIO leak 1.7 uW together (TinyVers deep sleep, CALIBRATION.md).
+  core::peripheral_power pmu_power{1e-12, 1.0e-6, 0.0};
 };
+
+// The configuration with derived values filled in (operating points, CPU clock). Throws
+// core::config_error when they contradict each other.
+soc_config resolve(const soc_config& cfg);
 
 class soc : public sc_core::sc_module {
  public:
+  core::clock clock;             // the SoC clock (CPU, interconnect, peripherals); DVFS changes it
+  core::power::monitor power;    // power domains and energy accounting
   interconnect::router bus;
   cpu::cpu cpu;
   memory::memory rom;
@@ -59,10 +88,14 @@ class soc : public sc_core::sc_module {
   peripherals::clint clint;
   peripherals::intc intc;
   peripherals::syscon syscon;
+  std::unique_ptr<pmu::pmu> pmu;
 
   // uart_tx receives every byte the firmware transmits. Throws core::config_error on an
   // impossible configuration (overlapping ranges, ...), std::runtime_error on an unreadable RX file.
   soc(const sc_core::sc_module_name& name, const soc_config& cfg, std::function<void(unsigned char)> uart_tx);
+  soc(const soc&) = delete;
+  soc& operator=(const soc&) = delete;
+  ~soc() override = default;
 
   // Loads an ELF image through the bus and, unless the image provides code at the ROM base,
   // writes a boot stub there that jumps to the entry point. Throws image_error.
@@ -75,11 +108,21 @@ class soc : public sc_core::sc_module {
   [[nodiscard]] const soc_config& config() const { return m_cfg; }
 
  private:
+  struct resolved_tag {};
+  soc(const sc_core::sc_module_name& name, const soc_config& cfg, std::function<void(unsigned char)> uart_tx,
+      resolved_tag);
+  void build_power();
   std::size_t debug_access(tlm::tlm_command cmd, std::uint32_t addr, unsigned char* data, std::size_t len);
 
   soc_config m_cfg;
   tlm_utils::simple_initiator_socket<soc> m_debug;  // loader and debugger port into the bus
 };
+
+// The last 16 bytes of eMRAM hold the deep-sleep resume slot: {magic, vector}. The boot ROM jumps
+// to the vector after a wake-up when the magic is there.
+inline constexpr std::uint32_t resume_magic = 0x52534D45u;  // "EMSR"
+inline constexpr std::uint64_t resume_slot_size = 16;
+std::uint64_t resume_slot(const soc_config& cfg);
 
 // Writes edgevp_memmap.h and edgevp_memmap.ld for the firmware build.
 void write_memmap(const soc_config& cfg, const std::string& dir);

@@ -83,6 +83,105 @@ std::optional<double> parse_frequency(const std::string& s) {
   return hz;
 }
 
+std::optional<double> parse_voltage(const std::string& s) {
+  double n = 0;
+  std::string u;
+  if (!split_number(s, n, u)) return std::nullopt;
+  if (u == "V") return n > 0 ? std::optional<double>(n) : std::nullopt;
+  if (u == "mV") return n > 0 ? std::optional<double>(n * 1e-3) : std::nullopt;
+  return std::nullopt;
+}
+
+std::optional<double> parse_quantity(const std::string& s, char unit) {
+  double n = 0;
+  std::string u;
+  if (!split_number(s, n, u)) return std::nullopt;
+  if (u.empty()) return n;
+  if (u.back() != unit) return std::nullopt;
+  u.pop_back();
+  static const struct { const char* p; double m; } prefixes[] = {
+      {"", 1}, {"a", 1e-18}, {"f", 1e-15}, {"p", 1e-12}, {"n", 1e-9}, {"u", 1e-6}, {"m", 1e-3}, {"k", 1e3}, {"M", 1e6}};
+  for (const auto& p : prefixes)
+    if (u == p.p) return n * p.m;
+  return std::nullopt;
+}
+
+std::optional<core::power::curve> parse_curve(const std::string& in, char unit) {
+  const std::string s = trim(in);
+  if (s.find(':') == std::string::npos) {
+    auto v = parse_quantity(s, unit);
+    if (!v) return std::nullopt;
+    return core::power::curve(*v);
+  }
+  std::vector<std::pair<double, double>> pts;
+  std::size_t pos = 0;
+  while (pos <= s.size()) {
+    const std::size_t comma = std::min(s.find(',', pos), s.size());
+    const std::string item = s.substr(pos, comma - pos);
+    const std::size_t colon = item.find(':');
+    if (colon == std::string::npos) return std::nullopt;
+    auto v = parse_voltage(item.substr(0, colon));
+    auto q = parse_quantity(item.substr(colon + 1), unit);
+    if (!v || !q) return std::nullopt;
+    pts.emplace_back(*v, *q);
+    pos = comma + 1;
+  }
+  try {
+    return core::power::curve::table(pts);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+std::optional<std::vector<core::power::operating_point>> parse_opps(const std::string& in) {
+  const std::string s = trim(in);
+  std::vector<core::power::operating_point> out;
+  std::size_t pos = 0;
+  while (pos <= s.size()) {
+    const std::size_t comma = std::min(s.find(',', pos), s.size());
+    const std::string item = s.substr(pos, comma - pos);
+    const std::size_t at = item.find('@');
+    if (at == std::string::npos) return std::nullopt;
+    auto v = parse_voltage(item.substr(0, at));
+    auto f = parse_frequency(item.substr(at + 1));
+    if (!v || !f) return std::nullopt;
+    out.push_back({*v, *f});
+    pos = comma + 1;
+  }
+  if (out.empty()) return std::nullopt;
+  return out;
+}
+
+std::string format_quantity(double v, char unit) {
+  static const struct { const char* p; double m; } prefixes[] = {
+      {"M", 1e6}, {"k", 1e3}, {"", 1}, {"m", 1e-3}, {"u", 1e-6}, {"n", 1e-9}, {"p", 1e-12}, {"f", 1e-15}, {"a", 1e-18}};
+  char buf[48];
+  if (v == 0) {
+    std::snprintf(buf, sizeof(buf), "0%c", unit);
+    return buf;
+  }
+  for (const auto& p : prefixes) {
+    if (std::fabs(v) >= p.m * 0.9999999) {
+      std::snprintf(buf, sizeof(buf), "%.6g%s%c", v / p.m, p.p, unit);
+      return buf;
+    }
+  }
+  std::snprintf(buf, sizeof(buf), "%.6g%c", v, unit);
+  return buf;
+}
+
+std::string format_curve(const core::power::curve& c, char unit) {
+  if (!c.is_table()) return format_quantity(c.value(), unit);
+  std::string s;
+  char vb[32];
+  for (const auto& p : c.points()) {
+    std::snprintf(vb, sizeof(vb), "%.6gV:", p.first);
+    if (!s.empty()) s += ',';
+    s += vb + format_quantity(p.second, unit);
+  }
+  return s;
+}
+
 std::string format_time(const sc_core::sc_time& t) {
   const double ps = static_cast<double>(t.value()) * (sc_core::sc_get_time_resolution().to_seconds() * 1e12);
   char buf[48];
@@ -124,6 +223,42 @@ void validate(boost::any& out, const std::vector<std::string>& values, freq_valu
   auto v = parse_frequency(s);
   if (!v) bad_value(s, "a frequency (Hz, kHz, MHz, GHz), e.g. 100MHz");
   out = freq_value{*v};
+}
+
+}  // namespace edgevp::platform
+
+namespace edgevp::platform {
+
+void validate(boost::any& out, const std::vector<std::string>& values, volt_value*, int) {
+  po::validators::check_first_occurrence(out);
+  const std::string& s = po::validators::get_single_string(values);
+  auto v = parse_voltage(s);
+  if (!v) bad_value(s, "a voltage (V, mV), e.g. 0.8V");
+  out = volt_value{*v};
+}
+
+void validate(boost::any& out, const std::vector<std::string>& values, energy_value*, int) {
+  po::validators::check_first_occurrence(out);
+  const std::string& s = po::validators::get_single_string(values);
+  auto c = parse_curve(s, 'J');
+  if (!c) bad_value(s, "an energy (aJ, fJ, pJ, nJ, uJ, mJ, J), e.g. 4.98pJ, or a table over voltage, e.g. 0.6V:3.1pJ,0.8V:4.98pJ");
+  out = energy_value{*c};
+}
+
+void validate(boost::any& out, const std::vector<std::string>& values, power_value*, int) {
+  po::validators::check_first_occurrence(out);
+  const std::string& s = po::validators::get_single_string(values);
+  auto c = parse_curve(s, 'W');
+  if (!c) bad_value(s, "a power (pW, nW, uW, mW, W), e.g. 35.5uW, or a table over voltage, e.g. 0.6V:20uW,0.8V:35.5uW");
+  out = power_value{*c};
+}
+
+void validate(boost::any& out, const std::vector<std::string>& values, opps_value*, int) {
+  po::validators::check_first_occurrence(out);
+  const std::string& s = po::validators::get_single_string(values);
+  auto v = parse_opps(s);
+  if (!v) bad_value(s, "operating points VOLTAGE@FREQUENCY separated by commas, e.g. 0.8V@100MHz,0.6V@50MHz");
+  out = opps_value{*v};
 }
 
 }  // namespace edgevp::platform

@@ -12,7 +12,7 @@ reg_base::reg_base(peripheral* owner, std::string name, std::uint64_t offset, un
 }
 
 peripheral::peripheral(const sc_core::sc_module_name& name, sc_core::sc_time latency)
-    : sc_core::sc_module(name), in("in"), m_latency(latency) {
+    : sc_core::sc_module(name), in("in"), m_latency(latency), m_power(this->name()) {
   in.register_b_transport(this, &peripheral::b_transport);
   in.register_transport_dbg(this, &peripheral::transport_dbg);
 }
@@ -39,6 +39,21 @@ reg_base* peripheral::find_register(std::uint64_t offset) const {
   return offset < r->offset() + r->width() ? r : nullptr;
 }
 
+void peripheral::configure_power(const peripheral_power& p) {
+  m_power.add_event("access", p.access, {&m_accesses.reads, &m_accesses.writes});
+  m_power.set_leakage(p.leakage);
+  m_power.set_background(p.background);
+}
+
+void peripheral::attach_power(power::monitor& m, power::domain& d) {
+  m.attach(m_power, d);
+  d.on_change([this](power::state from, power::state to) { power_changed(from, to); });
+}
+
+void peripheral::power_changed(power::state /*from*/, power::state to) {
+  if (to == power::state::off) reset();
+}
+
 void peripheral::reset() {
   for (reg_base* r : m_regs) r->reset();
   reset_state();
@@ -50,6 +65,10 @@ sc_core::sc_time peripheral::access_time() const {
 }
 
 void peripheral::refuse_access(tlm::tlm_response_status status) { m_refusal = status; }
+
+void peripheral::stall_access(const sc_core::sc_time& t) {
+  if (m_current_delay != nullptr) *m_current_delay += t;
+}
 
 void peripheral::b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
   serve(tx, delay);
@@ -63,9 +82,17 @@ unsigned int peripheral::transport_dbg(tlm::tlm_generic_payload& tx) {
 }
 
 void peripheral::serve(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
-  delay += m_latency;
+  delay += m_clock != nullptr ? m_clock->scale(m_latency) : m_latency;
   const std::uint64_t addr = tx.get_address();
   const unsigned len = tx.get_data_length();
+  if (!domain_on()) {
+    tx.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
+    return;
+  }
+  if (tx.is_write())
+    m_accesses.write(len);
+  else if (tx.is_read())
+    m_accesses.read(len);
   reg_base* r = find_register(addr);
   if (r == nullptr) {
     tx.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
@@ -91,7 +118,7 @@ void peripheral::serve(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
   m_refusal = tlm::TLM_OK_RESPONSE;
   // Callbacks see the access's time; the guard also clears it if a callback throws.
   struct delay_guard {
-    const sc_core::sc_time*& slot;
+    sc_core::sc_time*& slot;
     ~delay_guard() { slot = nullptr; }
   } guard{m_current_delay};
   m_current_delay = &delay;

@@ -10,6 +10,12 @@
 // A callback may also refuse an access with refuse_access() (e.g. a write of a meaningless value).
 // Each access adds the configured latency to the annotated delay. Debug transport reads and writes
 // stored register values without callbacks.
+//
+// Power: each peripheral has a power component (an energy quantum per bus access, leakage,
+// optional background power) and may sit in a power domain. While its domain is not on, every bus
+// access is answered with TLM_GENERIC_ERROR_RESPONSE (nothing is clocked); when the domain goes
+// off, the registers and the model's state return to reset (volatile state is lost). With a clock
+// set, the access latency is given at the clock's reference frequency and scales with DVFS.
 #pragma once
 
 #include <cstdint>
@@ -20,9 +26,20 @@
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
 
+#include "models/core/access_counters.h"
+#include "models/core/clock.h"
+#include "models/core/power.h"
 #include "models/core/reg.h"
 
 namespace edgevp::core {
+
+// Power parameters of a register-only block. Values in J per access and W; defaults are
+// illustrative (CALIBRATION.md tags peripheral energies U: parameters to sweep).
+struct peripheral_power {
+  power::curve access = 1e-12;  // per bus access (read or write)
+  power::curve leakage = 1e-6;
+  power::curve background = 0.0;
+};
 
 class peripheral : public sc_core::sc_module {
  public:
@@ -37,6 +54,14 @@ class peripheral : public sc_core::sc_module {
   [[nodiscard]] const std::vector<reg_base*>& registers() const { return m_regs; }
   [[nodiscard]] reg_base* find_register(std::uint64_t offset) const;
   void set_latency(sc_core::sc_time t) { m_latency = t; }
+  void set_clock(const clock* c) { m_clock = c; }
+
+  // Power: sources from `p`, counted into `m`, in domain `d` (whose state changes reach
+  // power_changed()).
+  void configure_power(const peripheral_power& p);
+  void attach_power(power::monitor& m, power::domain& d);
+  [[nodiscard]] power::component& power() { return m_power; }
+  [[nodiscard]] const access_counters& accesses() const { return m_accesses; }
 
   // Called by reg_base's constructor.
   void add_register(reg_base* r);
@@ -48,12 +73,17 @@ class peripheral : public sc_core::sc_module {
   [[nodiscard]] sc_core::sc_time access_time() const;
   // Inside a callback: answer this access with the given error response instead of OK.
   void refuse_access(tlm::tlm_response_status status = tlm::TLM_COMMAND_ERROR_RESPONSE);
+  // Inside a callback: the access takes `t` longer (e.g. a write that waits for a PLL to relock).
+  void stall_access(const sc_core::sc_time& t);
   // Models with state beyond their registers reset it here.
   virtual void reset_state() {}
   // Called once each bus access (debug = false) or debug access (debug = true) has been served,
   // whatever its response: models whose outputs follow register state (interrupt lines, status
   // bits) re-evaluate them here instead of overriding the transport functions.
   virtual void after_access(const tlm::tlm_generic_payload& tx, bool debug) {}
+  // After the domain changed state. The default loses all state when the domain goes off.
+  virtual void power_changed(power::state from, power::state to);
+  [[nodiscard]] bool domain_on() const { return m_power.domain() == nullptr || m_power.domain()->is_on(); }
 
   virtual void b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
   virtual unsigned int transport_dbg(tlm::tlm_generic_payload& tx);
@@ -64,7 +94,10 @@ class peripheral : public sc_core::sc_module {
 
   std::vector<reg_base*> m_regs;  // sorted by offset
   sc_core::sc_time m_latency;
-  const sc_core::sc_time* m_current_delay = nullptr;
+  const clock* m_clock = nullptr;
+  power::component m_power;
+  access_counters m_accesses;
+  sc_core::sc_time* m_current_delay = nullptr;
   tlm::tlm_response_status m_refusal = tlm::TLM_OK_RESPONSE;
 };
 

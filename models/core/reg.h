@@ -63,9 +63,9 @@ class reg final : public reg_base {
   using read_cb = std::function<T()>;
   using write_cb = std::function<void(T)>;
 
-  reg(peripheral* owner, const char* name, std::uint64_t offset, T reset_value = 0,
+  reg(peripheral* owner, std::string name, std::uint64_t offset, T reset_value = 0,
       access acc = access::rw)
-      : reg_base(owner, name, offset, sizeof(T), acc), m_value(reset_value), m_reset(reset_value) {}
+      : reg_base(owner, std::move(name), offset, sizeof(T), acc), m_value(reset_value), m_reset(reset_value) {}
 
   void on_read(read_cb cb) { m_read = std::move(cb); }
   void on_write(write_cb cb) { m_write = std::move(cb); }

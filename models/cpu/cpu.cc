@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "models/core/dmi_counters.h"
+
 namespace edgevp::cpu {
 
 cpu::cpu(const sc_core::sc_module_name& name, const cpu_config& cfg)
@@ -12,7 +14,16 @@ cpu::cpu(const sc_core::sc_module_name& name, const cpu_config& cfg)
       traps("traps", 0),
       m_iss(*this, cfg.timing),
       m_period(cfg.clock_period),
-      m_reset_pc(cfg.reset_pc) {
+      m_reset_pc(cfg.reset_pc),
+      m_power(this->name()) {
+  for (std::size_t c = 0; c < static_cast<std::size_t>(insn_class::count); ++c) {
+    const auto cls = static_cast<insn_class>(c);
+    m_power.add_event(std::string("insn.") + class_name(cls), cfg.power.insn[c], {m_iss.class_counter(cls)});
+  }
+  m_power.set_background(cfg.power.background);
+  m_power.set_leakage(cfg.power.leakage);
+  m_power.set_retention(cfg.power.retention);
+  m_power.set_operations(m_iss.instret_counter());
   bus.register_invalidate_direct_mem_ptr(this, &cpu::invalidate_direct_mem_ptr);
   SC_HAS_PROCESS(cpu);
   SC_THREAD(run);
@@ -35,7 +46,28 @@ void cpu::halt() {
 }
 
 sc_core::sc_time cpu::local_offset() const {
-  return m_period * static_cast<double>(m_iss.cycles() - m_synced_cycles);
+  return m_offset_base + m_period * static_cast<double>(m_iss.cycles() - m_synced_cycles);
+}
+
+void cpu::set_clock_period(const sc_core::sc_time& period) {
+  if (period == m_period || period == sc_core::SC_ZERO_TIME) return;
+  m_offset_base = local_offset();
+  m_synced_cycles = m_iss.cycles();
+  m_period = period;
+  m_iss.invalidate_dmi(0, ~std::uint64_t{0});  // DMI latencies in cycles change: re-acquire
+  m_iss.request_yield();  // re-plan the budget in cycles of the new period  // re-plan the budget in cycles of the new period
+}
+
+void cpu::attach_power(core::power::monitor& m, core::power::domain& d) {
+  m.attach(m_power, d);
+  d.on_change([this](core::power::state from, core::power::state to) {
+    if (to == core::power::state::off) {
+      m_iss.request_stop();  // nothing executes while off
+    } else if (from == core::power::state::off) {
+      m_reset_pending = true;
+      m_wake.notify(sc_core::SC_ZERO_TIME);
+    }
+  });
 }
 
 sc_core::sc_time cpu::local_time() const { return sc_core::sc_time_stamp() + local_offset(); }
@@ -48,8 +80,10 @@ std::uint64_t cpu::to_cycles(const sc_core::sc_time& t) const {
 void cpu::sync() {
   m_qk.set(local_offset());
   m_synced_cycles = m_iss.cycles();
+  m_offset_base = sc_core::SC_ZERO_TIME;
   m_qk.sync();  // wait()s for the local time, resets it
   traps.write(static_cast<std::uint32_t>(m_iss.traps_taken()));
+  if (on_sync) on_sync(sc_core::sc_time_stamp());
 }
 
 void cpu::run() {
@@ -68,12 +102,17 @@ void cpu::run() {
       case stop_reason::budget:
         break;
       case stop_reason::wfi: {
+        const wfi_action act = on_wfi ? on_wfi() : wfi_action::idle;
         sleeping.write(true);
         const sc_core::sc_time before = sc_core::sc_time_stamp();
-        while (!m_iss.interrupt_pending() && !m_halted) sc_core::wait(m_wake);
-        // The core's clock kept running while it slept: mcycle advances with time.
-        const std::uint64_t slept = to_cycles(sc_core::sc_time_stamp() - before);
-        m_iss.add_cycles(slept);
+        if (act == wfi_action::power_down) {
+          while (!m_reset_pending && !m_halted) sc_core::wait(m_wake);
+        } else {
+          while (!m_iss.interrupt_pending() && !m_halted && !m_reset_pending) sc_core::wait(m_wake);
+          // An idle core's clock kept running: mcycle advances with time. A gated one's did not.
+          if (act == wfi_action::idle) m_iss.add_cycles(to_cycles(sc_core::sc_time_stamp() - before));
+          if (on_wake && !m_halted) on_wake();
+        }
         m_synced_cycles = m_iss.cycles();
         sleeping.write(false);
         break;
@@ -85,8 +124,21 @@ void cpu::run() {
         sc_core::wait(m_never);
         break;
       case stop_reason::halt:
-        sc_core::wait(m_never);
+        if (m_halted) {
+          sc_core::wait(m_never);
+          break;
+        }
+        // Stopped because the domain went off: wait for power to come back.
+        sleeping.write(true);
+        while (!m_reset_pending && !m_halted) sc_core::wait(m_wake);
+        sleeping.write(false);
         break;
+    }
+    if (m_reset_pending && !m_halted) {
+      m_reset_pending = false;
+      ++m_power_on_resets;
+      m_iss.reset(m_reset_pc);
+      m_synced_cycles = m_iss.cycles();
     }
   }
 }
@@ -126,8 +178,12 @@ void cpu::acquire_dmi(std::uint32_t addr) {
   tlm::tlm_generic_payload tx;
   tx.set_command(tlm::TLM_READ_COMMAND);
   tx.set_address(addr);
+  core::dmi_counters_extension ext;
+  tx.set_extension(&ext);
   tlm::tlm_dmi dmi;
-  if (!bus->get_direct_mem_ptr(tx, dmi)) return;
+  const bool granted = bus->get_direct_mem_ptr(tx, dmi);
+  tx.clear_extension(&ext);
+  if (!granted) return;
   const std::uint64_t start = dmi.get_start_address();
   const std::uint64_t end = std::min<std::uint64_t>(dmi.get_end_address(), 0xFFFFFFFFull);
   if (end < start || dmi.get_dmi_ptr() == nullptr) return;
@@ -139,6 +195,7 @@ void cpu::acquire_dmi(std::uint32_t addr) {
   r.writable = dmi.is_write_allowed();
   r.read_cycles = static_cast<std::uint32_t>(to_cycles(dmi.get_read_latency()));
   r.write_cycles = static_cast<std::uint32_t>(to_cycles(dmi.get_write_latency()));
+  r.counters = ext.counters;
   m_iss.add_dmi(r);
 }
 

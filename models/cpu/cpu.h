@@ -5,6 +5,12 @@
 // hints DMI on a b_transport), MMIO goes through b_transport with the CPU's local time offset as the
 // annotated delay. Cycle costs per instruction class are configuration. WFI idles on an event until
 // an enabled interrupt is pending: simulated time advances without executing anything.
+//
+// Power: one energy quantum per retired instruction of each class (the ISS's own class counters,
+// read at checkpoints: nothing is added to the hot loop), background power while clocked, leakage,
+// retention. What WFI does to power is the PMU's decision (on_wfi): stay clocked, clock-gate the
+// core, or power the core down; a core whose domain comes back on after being off restarts from
+// its reset pc (architectural reset). The clock period can change while running (DVFS).
 #pragma once
 
 #include <cstdint>
@@ -15,14 +21,34 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/tlm_quantumkeeper.h>
 
+#include "models/core/power.h"
 #include "models/cpu/rv32_iss.h"
 
 namespace edgevp::cpu {
+
+struct cpu_power {
+  // J per retired instruction of each class. CALIBRATION.md: RI5CY-class 4.98 pJ/instruction (GVSoC
+  // pulp_open tables); the per-class split is not published, so every class starts at that figure.
+  std::array<core::power::curve, static_cast<std::size_t>(insn_class::count)> insn{
+      4.98e-12, 4.98e-12, 4.98e-12, 4.98e-12, 4.98e-12, 4.98e-12,
+      4.98e-12, 4.98e-12, 4.98e-12, 4.98e-12, 4.98e-12};
+  core::power::curve background = 50e-6;  // W while clocked at the reference OPP (U: clock tree, idle)
+  core::power::curve leakage = 35.5e-6;   // W (CALIBRATION.md: RI5CY-class leakage 35.5 uW)
+  core::power::curve retention = 3.5e-6;  // W in state retention (U)
+};
 
 struct cpu_config {
   sc_core::sc_time clock_period = sc_core::sc_time(10, sc_core::SC_NS);  // 100 MHz
   timing_config timing;
   std::uint32_t reset_pc = 0;
+  cpu_power power;
+};
+
+// What the core does on WFI with nothing pending (the PMU decides).
+enum class wfi_action : std::uint8_t {
+  idle,        // stays clocked, waits for an interrupt
+  clock_gate,  // clock stopped (mcycle stops) until an interrupt wakes it
+  power_down,  // the PMU powers the core down; only a power-on reset brings it back
 };
 
 class cpu : public sc_core::sc_module, private rv32_bus {
@@ -36,6 +62,12 @@ class cpu : public sc_core::sc_module, private rv32_bus {
 
   // Called once when the run cannot go on: an unhandled trap or a fault loop.
   std::function<void(stop_reason why, const trap_record& trap)> on_fault;
+  // Called (at the core's synchronised time) when the core executes WFI with nothing pending, and
+  // when it wakes from an idle or clock-gated WFI. Unset: idle.
+  std::function<wfi_action()> on_wfi;
+  std::function<void()> on_wake;
+  // Called after each synchronisation with SystemC time (once per quantum at most).
+  std::function<void(sc_core::sc_time now)> on_sync;
 
   cpu(const sc_core::sc_module_name& name, const cpu_config& cfg);
 
@@ -52,6 +84,12 @@ class cpu : public sc_core::sc_module, private rv32_bus {
   void halt();
   // Simulated time as the CPU sees it: sc_time_stamp() plus the cycles it ran ahead.
   [[nodiscard]] sc_core::sc_time local_time() const;
+  // DVFS: takes effect at once (the cycles run so far keep the old period).
+  void set_clock_period(const sc_core::sc_time& period);
+
+  void attach_power(core::power::monitor& m, core::power::domain& d);
+  [[nodiscard]] core::power::component& power() { return m_power; }
+  [[nodiscard]] std::uint64_t power_on_resets() const { return m_power_on_resets; }
 
  private:
   void run();
@@ -68,6 +106,7 @@ class cpu : public sc_core::sc_module, private rv32_bus {
   sc_core::sc_time m_period;
   std::uint32_t m_reset_pc;
   std::uint64_t m_synced_cycles = 0;  // ISS cycles already turned into simulated time
+  sc_core::sc_time m_offset_base = sc_core::SC_ZERO_TIME;  // local time of cycles run at an earlier period
   tlm_utils::tlm_quantumkeeper m_qk;
   sc_core::sc_event m_wake;
   sc_core::sc_event m_start;
@@ -75,6 +114,9 @@ class cpu : public sc_core::sc_module, private rv32_bus {
   tlm::tlm_generic_payload m_tx;
   std::uint32_t m_bus_error_count = 0;
   bool m_halted = false;
+  bool m_reset_pending = false;  // the domain came back on after being off
+  std::uint64_t m_power_on_resets = 0;
+  core::power::component m_power;
 };
 
 }  // namespace edgevp::cpu

@@ -50,14 +50,21 @@ void rv32_iss::reset(std::uint32_t pc) {
   m_mie = 0;
   m_mtvec = 0;
   m_mepc = m_mcause = m_mtval = m_mscratch = 0;
+  m_mcycle_offset = -static_cast<std::int64_t>(m_cycles);
+  m_minstret_offset = -static_cast<std::int64_t>(m_instret);
   m_reserved = false;
   m_trap_streak = 0;
+  m_stop = false;
+  m_yield = false;
+  m_fault = stop_reason::budget;
   m_attention = true;  // re-evaluate interrupts
 }
 
 // ---------------------------------------------------------------- memory
 
-void rv32_iss::add_dmi(const dmi_region& r) {
+void rv32_iss::add_dmi(const dmi_region& region) {
+  dmi_region r = region;
+  if (r.counters == nullptr) r.counters = &m_uncounted;
   for (auto& e : m_dmi) {
     if (e.base == r.base && e.size == r.size) {
       e = r;
@@ -103,12 +110,14 @@ bool rv32_iss::fetch(std::uint32_t pc, std::uint32_t& raw) {
     m_cycles += r->read_cycles;
     if ((lo & 3) != 3) {
       raw = lo;
+      r->counters->read(2);
       return true;
     }
     if (r->size - (pc - r->base) >= 4) {
       std::uint16_t hi;
       std::memcpy(&hi, p + 2, 2);
       raw = lo | (static_cast<std::uint32_t>(hi) << 16);
+      r->counters->read(4);
       return true;
     }
   }
@@ -143,6 +152,7 @@ bool rv32_iss::load(std::uint32_t addr, T& value) {
   if (const dmi_region* r = find_dmi(addr, sizeof(T), false); EDGEVP_LIKELY(r != nullptr)) {
     std::memcpy(&value, r->ptr + (addr - r->base), sizeof(T));
     m_cycles += r->read_cycles;
+    r->counters->read(sizeof(T));
     return true;
   }
   std::uint64_t stall = 0;
@@ -164,6 +174,7 @@ bool rv32_iss::store(std::uint32_t addr, T value) {
   if (const dmi_region* r = find_dmi(addr, sizeof(T), true); EDGEVP_LIKELY(r != nullptr)) {
     std::memcpy(r->ptr + (addr - r->base), &value, sizeof(T));
     m_cycles += r->write_cycles;
+    r->counters->write(sizeof(T));
   } else {
     std::uint64_t stall = 0;
     const bool ok = m_bus.bus_write(addr, &value, sizeof(T), stall);
@@ -209,6 +220,7 @@ bool rv32_iss::amo(const insn& d) {
   if (const dmi_region* r = find_dmi(addr, 4, true); r != nullptr) {
     std::memcpy(&old, r->ptr + (addr - r->base), 4);
     m_cycles += r->read_cycles;
+    r->counters->read(4);
   } else {
     std::uint64_t stall = 0;
     const bool ok = m_bus.bus_read(addr, &old, 4, stall);
@@ -401,6 +413,10 @@ stop_reason rv32_iss::run(std::uint64_t cycle_limit) {
         return f;
       }
       if (m_stop) return stop_reason::halt;
+      if (m_yield) {
+        m_yield = false;
+        return stop_reason::budget;
+      }
       if (check_interrupts()) {
         if (m_fault != stop_reason::budget) { m_attention = true; continue; }
         continue;

@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "models/core/access_counters.h"
+
 namespace edgevp::cpu {
 
 // Instruction classes: timing (cycles per class) and, later, energy events are per class.
@@ -48,6 +50,8 @@ struct dmi_region {
   bool writable = false;
   std::uint32_t read_cycles = 0;   // per access
   std::uint32_t write_cycles = 0;  // per access
+  // The target's DMI access counters (energy); null: the ISS counts into a private sink.
+  core::access_counters* counters = nullptr;
 };
 
 enum class stop_reason : std::uint8_t { budget, wfi, halt, unhandled_trap, fault_loop };
@@ -73,6 +77,8 @@ class rv32_iss {
   rv32_iss(const rv32_iss&) = delete;
   rv32_iss& operator=(const rv32_iss&) = delete;
 
+  // Architectural reset: registers, CSRs, reservation, pending stop; mcycle and minstret read 0
+  // afterwards. The internal cycle and instruction totals (time base, statistics) keep counting.
   void reset(std::uint32_t pc);
 
   // Runs until m_cycles reaches cycle_limit, or WFI with nothing pending, or a stop.
@@ -89,6 +95,11 @@ class rv32_iss {
   void add_cycles(std::uint64_t n) { m_cycles += n; }
   [[nodiscard]] std::uint64_t instret() const { return m_instret; }
   [[nodiscard]] std::uint64_t class_count(insn_class c) const { return m_class_count[static_cast<std::size_t>(c)]; }
+  // For energy accounting: the counter itself, read at checkpoints.
+  [[nodiscard]] const std::uint64_t* class_counter(insn_class c) const {
+    return &m_class_count[static_cast<std::size_t>(c)];
+  }
+  [[nodiscard]] const std::uint64_t* instret_counter() const { return &m_instret; }
   [[nodiscard]] const trap_record& last_trap() const { return m_last_trap; }
   [[nodiscard]] std::uint64_t traps_taken() const { return m_traps; }
   // CSR access from outside (debugger, tests): false if the CSR does not exist.
@@ -104,6 +115,9 @@ class rv32_iss {
   void request_stop() { m_stop = true; m_attention = true; }
   [[nodiscard]] bool stop_requested() const { return m_stop; }
   void clear_stop() { m_stop = false; }
+  // Ends the current run() at the next instruction boundary with stop_reason::budget (the wrapper
+  // re-plans its budget, e.g. after a clock change).
+  void request_yield() { m_yield = true; m_attention = true; }
 
   // --- memory ---
   void add_dmi(const dmi_region& r);
@@ -180,12 +194,14 @@ class rv32_iss {
 
   bool m_attention = false;
   bool m_stop = false;
+  bool m_yield = false;
   unsigned m_trap_streak = 0;  // consecutive traps with no instruction retired
   stop_reason m_fault = stop_reason::budget;
   trap_record m_last_trap;
   std::uint64_t m_traps = 0;
 
   std::vector<dmi_region> m_dmi;
+  core::access_counters m_uncounted;  // DMI regions without counters count here
   const dmi_region* m_fetch_dmi = nullptr;
   std::uint32_t m_watch_lo = 0, m_watch_hi = 0;  // empty
 

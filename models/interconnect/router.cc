@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "models/core/dmi_counters.h"
 #include "models/core/errors.h"
 
 namespace edgevp::interconnect {
@@ -19,7 +20,9 @@ std::string hex_range(std::uint64_t base, std::uint64_t size) {
 }  // namespace
 
 router::router(const sc_core::sc_module_name& name, const router_config& cfg)
-    : sc_core::sc_module(name), in("in"), out("out"), m_cfg(cfg) {
+    : sc_core::sc_module(name), in("in"), out("out"), m_cfg(cfg), m_power(this->name()) {
+  m_power.add_event("transfer", cfg.power.transfer, {&m_transfers});
+  m_power.set_leakage(cfg.power.leakage);
   in.register_b_transport(this, &router::b_transport);
   in.register_get_direct_mem_ptr(this, &router::get_direct_mem_ptr);
   in.register_transport_dbg(this, &router::transport_dbg);
@@ -50,7 +53,8 @@ router::range* router::decode(std::uint64_t addr) { return const_cast<range*>(fi
 
 void router::b_transport(int id, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
   const std::uint64_t addr = tx.get_address();
-  delay += m_cfg.hop_latency;
+  delay += m_clock != nullptr ? m_clock->scale(m_cfg.hop_latency) : m_cfg.hop_latency;
+  ++m_transfers;
   range* r = decode(addr);
   // An access must lie wholly inside one range: one that runs past the end is not the target's.
   if (r == nullptr || tx.get_data_length() > r->size - (addr - r->base)) {
@@ -83,6 +87,10 @@ bool router::get_direct_mem_ptr(int id, tlm::tlm_generic_payload& tx, tlm::tlm_d
   tx.set_address(addr - r->base);
   const bool ok = out[static_cast<int>(r->port)]->get_direct_mem_ptr(tx, dmi);
   tx.set_address(addr);
+  if (const auto* ext = tx.get_extension<core::dmi_counters_extension>(); ext != nullptr && ext->counters != nullptr) {
+    m_power.add_counter("transfer", &ext->counters->reads);
+    m_power.add_counter("transfer", &ext->counters->writes);
+  }
   // Translate back and clip to the mapped range (a target may offer more than is mapped).
   const std::uint64_t start = dmi.get_start_address();
   const std::uint64_t end = std::min<std::uint64_t>(dmi.get_end_address(), r->size - 1);

@@ -10,6 +10,11 @@
 // forwarded with the address translated both ways; a DMI region carries its target's latency but
 // not the hop latency nor contention (memories sit next to the core). Targets' DMI invalidations
 // are translated back and broadcast to every initiator.
+//
+// Power: an energy quantum per transfer and leakage. Transfers are the router's own b_transports
+// plus the DMI traffic that bypasses it: on a DMI grant it picks up the target's DMI counters
+// (core/dmi_counters.h) and counts their reads and writes as transfers too. With a clock set, the
+// hop latency is given at the reference frequency and scales with DVFS.
 #pragma once
 
 #include <cstdint>
@@ -21,10 +26,19 @@
 #include <tlm_utils/multi_passthrough_initiator_socket.h>
 #include <tlm_utils/multi_passthrough_target_socket.h>
 
+#include "models/core/clock.h"
+#include "models/core/power.h"
+
 namespace edgevp::interconnect {
+
+struct router_power {
+  core::power::curve transfer = 0.5e-12;  // J per transfer (U in CALIBRATION.md: a parameter)
+  core::power::curve leakage = 5e-6;      // W (U)
+};
 
 struct router_config {
   sc_core::sc_time hop_latency = sc_core::sc_time(2, sc_core::SC_NS);
+  router_power power;
 };
 
 struct target_stats {
@@ -62,6 +76,10 @@ class router : public sc_core::sc_module {
   // The range holding addr, or nullptr.
   [[nodiscard]] const range* find(std::uint64_t addr) const;
 
+  void set_clock(const core::clock* c) { m_clock = c; }
+  [[nodiscard]] core::power::component& power() { return m_power; }
+  [[nodiscard]] std::uint64_t transfers() const { return m_transfers; }
+
  private:
   void add_range(const std::string& name, std::uint64_t base, std::uint64_t size, sc_core::sc_time latency);
   range* decode(std::uint64_t addr);
@@ -73,6 +91,9 @@ class router : public sc_core::sc_module {
 
   router_config m_cfg;
   std::vector<range> m_ranges;  // in port order
+  const core::clock* m_clock = nullptr;
+  core::power::component m_power;
+  std::uint64_t m_transfers = 0;
 };
 
 }  // namespace edgevp::interconnect

@@ -4,15 +4,20 @@
 #include <cstring>
 #include <string>
 
+#include "models/core/dmi_counters.h"
 #include "models/core/errors.h"
 
 namespace edgevp::memory {
 
 memory::memory(const sc_core::sc_module_name& name, const memory_config& cfg)
-    : sc_core::sc_module(name), in("in"), m_cfg(cfg) {
+    : sc_core::sc_module(name), in("in"), m_cfg(cfg), m_power(this->name()) {
   if (cfg.size == 0)
     throw core::config_error(std::string(this->name()) + ": memory size must be > 0");
   m_data.assign(cfg.size, 0);
+  m_power.add_event("read", cfg.power.read_bit.scaled(8), {&m_bus.read_bytes, &m_dmi.read_bytes});
+  m_power.add_event("write", cfg.power.write_bit.scaled(8), {&m_bus.write_bytes, &m_dmi.write_bytes});
+  m_power.set_leakage(cfg.power.leakage);
+  m_power.set_retention(cfg.power.retention);
   in.register_b_transport(this, &memory::b_transport);
   in.register_get_direct_mem_ptr(this, &memory::get_direct_mem_ptr);
   in.register_transport_dbg(this, &memory::transport_dbg);
@@ -41,6 +46,16 @@ void memory::b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) 
     tx.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
     return;
   }
+  if (!domain_on()) {
+    tx.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
+    return;
+  }
+  if (is_write) {
+    m_bus.write(len);
+    if (on_write) on_write(addr, width);
+  } else {
+    m_bus.read(len);
+  }
 
   unsigned char* mem = m_data.data() + addr;
   unsigned char* buf = tx.get_data_ptr();
@@ -66,7 +81,23 @@ void memory::b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) 
   tx.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
+void memory::attach_power(core::power::monitor& m, core::power::domain& d) {
+  m.attach(m_power, d);
+  d.on_change([this](core::power::state /*from*/, core::power::state to) {
+    if (to == core::power::state::on) return;
+    in->invalidate_direct_mem_ptr(0, ~std::uint64_t{0});
+    if (to == core::power::state::off && !m_cfg.non_volatile) std::fill(m_data.begin(), m_data.end(), m_cfg.lost_value);
+  });
+}
+
 bool memory::get_direct_mem_ptr(tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi) {
+  if (!domain_on()) {
+    dmi.allow_none();
+    dmi.set_start_address(0);
+    dmi.set_end_address(size() - 1);
+    return false;
+  }
+  if (auto* ext = tx.get_extension<core::dmi_counters_extension>(); ext != nullptr) ext->counters = &m_dmi;
   if (tx.get_address() >= size()) {
     // Deny, and say where: everything above the memory.
     dmi.allow_none();
@@ -79,7 +110,7 @@ bool memory::get_direct_mem_ptr(tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi)
   dmi.set_end_address(size() - 1);
   dmi.set_read_latency(m_cfg.read_latency);
   dmi.set_write_latency(m_cfg.write_latency);
-  if (m_cfg.read_only) {
+  if (m_cfg.read_only || !m_cfg.dmi_write) {
     dmi.allow_read();
     // The requested kind (write) is not granted; the read grant is still described.
     return !tx.is_write();

@@ -16,23 +16,46 @@
 //   transport_dbg   reads and writes, clipped to the memory; writes are allowed even when read_only
 //                   (the ELF loader and the debugger fill the ROM this way). Returns bytes done.
 //
-// eMRAM is functional only for now: same model, its own latencies, no wear or retention effects.
+// Power: read and write energy per bit (asymmetric for eMRAM), leakage while powered, retention
+// leakage. Bus accesses are counted here; DMI accesses are counted by the initiator into the
+// counters this memory hands out with the DMI grant (core/dmi_counters.h). While the memory's
+// domain is not on, bus accesses get TLM_GENERIC_ERROR_RESPONSE and DMI is revoked and refused;
+// when the domain goes off a volatile memory loses its contents (they read as `lost_value`
+// afterwards); a non-volatile one (eMRAM, ROM) keeps them.
+//
+// With dmi_write = false (eMRAM), DMI grants are read-only so that every write takes the bus
+// path: its latency, energy and wear are charged per access.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
 
+#include "models/core/access_counters.h"
+#include "models/core/power.h"
+
 namespace edgevp::memory {
+
+struct memory_power {
+  core::power::curve read_bit = 0.0;   // J per bit read
+  core::power::curve write_bit = 0.0;  // J per bit written
+  core::power::curve leakage = 0.0;    // W while powered
+  core::power::curve retention = 0.0;  // W in retention
+};
 
 struct memory_config {
   std::uint64_t size = 0;  // bytes, must be > 0
   sc_core::sc_time read_latency = sc_core::SC_ZERO_TIME;   // per access, not per byte
   sc_core::sc_time write_latency = sc_core::SC_ZERO_TIME;  // per access, not per byte
   bool read_only = false;
+  bool non_volatile = false;  // keeps its contents while its domain is off
+  bool dmi_write = true;      // false: DMI is read-only, writes go through b_transport
+  unsigned char lost_value = 0xDB;  // what a volatile memory reads after losing power
+  memory_power power;
 };
 
 class memory : public sc_core::sc_module {
@@ -47,13 +70,25 @@ class memory : public sc_core::sc_module {
   [[nodiscard]] std::uint64_t size() const { return m_data.size(); }
   [[nodiscard]] const memory_config& config() const { return m_cfg; }
 
+  void attach_power(core::power::monitor& m, core::power::domain& d);
+  [[nodiscard]] core::power::component& power() { return m_power; }
+  [[nodiscard]] const core::access_counters& bus_accesses() const { return m_bus; }
+  [[nodiscard]] const core::access_counters& dmi_accesses() const { return m_dmi; }
+  // Called for every bus write that changed memory (offset, length): wear accounting.
+  std::function<void(std::uint64_t offset, unsigned len)> on_write;
+
  private:
+  [[nodiscard]] bool domain_on() const { return m_power.domain() == nullptr || m_power.domain()->is_on(); }
+
   void b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
   bool get_direct_mem_ptr(tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi);
   unsigned int transport_dbg(tlm::tlm_generic_payload& tx);
 
   memory_config m_cfg;
   std::vector<unsigned char> m_data;
+  core::power::component m_power;
+  core::access_counters m_bus;
+  core::access_counters m_dmi;
 };
 
 }  // namespace edgevp::memory

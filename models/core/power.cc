@@ -1,0 +1,286 @@
+#include "models/core/power.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "models/core/errors.h"
+
+namespace edgevp::core::power {
+
+const char* state_name(state s) {
+  switch (s) {
+    case state::off: return "off";
+    case state::retention: return "retention";
+    case state::clock_gated: return "clock_gated";
+    case state::on: return "on";
+  }
+  return "?";
+}
+
+const char* kind_name(kind k) {
+  switch (k) {
+    case kind::event: return "event";
+    case kind::background: return "background";
+    case kind::leakage: return "leakage";
+    case kind::retention: return "retention";
+  }
+  return "?";
+}
+
+// ---------------------------------------------------------------- curve
+
+curve curve::table(std::vector<std::pair<double, double>> points) {
+  if (points.empty()) throw config_error("a power table needs at least one (voltage, value) point");
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    if (!(points[i].first > 0)) throw config_error("power table voltages must be positive");
+    if (i > 0 && !(points[i].first > points[i - 1].first))
+      throw config_error("power table voltages must be strictly ascending");
+  }
+  curve c;
+  c.m_value = points.front().second;
+  c.m_points = std::move(points);
+  return c;
+}
+
+bool curve::covers(double volt) const {
+  if (m_points.empty()) return true;
+  const double eps = 1e-9;
+  return volt >= m_points.front().first - eps && volt <= m_points.back().first + eps;
+}
+
+double curve::at(double volt, double vref, double exponent) const {
+  if (m_points.empty()) {
+    if (exponent == 0 || vref <= 0) return m_value;
+    return m_value * std::pow(volt / vref, exponent);
+  }
+  if (volt <= m_points.front().first) return m_points.front().second;
+  if (volt >= m_points.back().first) return m_points.back().second;
+  const auto hi = std::upper_bound(m_points.begin(), m_points.end(), volt,
+                                   [](double v, const std::pair<double, double>& p) { return v < p.first; });
+  const auto lo = hi - 1;
+  const double f = (volt - lo->first) / (hi->first - lo->first);
+  return lo->second + f * (hi->second - lo->second);
+}
+
+curve curve::scaled(double k) const {
+  curve c = *this;
+  c.m_value *= k;
+  for (auto& p : c.m_points) p.second *= k;
+  return c;
+}
+
+std::string curve::str() const {
+  char buf[64];
+  if (m_points.empty()) {
+    std::snprintf(buf, sizeof(buf), "%.6g", m_value);
+    return buf;
+  }
+  std::string s;
+  for (const auto& p : m_points) {
+    std::snprintf(buf, sizeof(buf), "%s%.6gV:%.6g", s.empty() ? "" : ",", p.first, p.second);
+    s += buf;
+  }
+  return s;
+}
+
+// ---------------------------------------------------------------- component, domain
+
+void component::add_event(const std::string& name, const curve& joules, std::vector<const std::uint64_t*> counters) {
+  source s;
+  s.name = name;
+  s.kind = kind::event;
+  s.value = joules;
+  s.counters = std::move(counters);
+  for (const std::uint64_t* c : s.counters) s.seen += *c;  // count from now on
+  for (auto& old : m_sources)
+    if (old.kind == kind::event && old.name == name) {
+      old = std::move(s);
+      return;
+    }
+  m_sources.push_back(std::move(s));
+}
+
+void component::add_counter(const std::string& event, const std::uint64_t* counter) {
+  for (auto& s : m_sources) {
+    if (s.kind != kind::event || s.name != event) continue;
+    for (const std::uint64_t* c : s.counters)
+      if (c == counter) return;
+    s.counters.push_back(counter);
+    s.seen += *counter;
+    return;
+  }
+}
+
+void component::set_static(kind k, const curve& watts) {
+  for (auto& s : m_sources)
+    if (s.kind == k) {
+      s.value = watts;
+      return;
+    }
+  source s;
+  s.name = kind_name(k);
+  s.kind = k;
+  s.value = watts;
+  m_sources.push_back(std::move(s));
+}
+
+operating_point domain::supply() const { return m_follows_opp ? m_monitor.operating() : m_fixed; }
+
+std::int64_t domain::energy_aj() const {
+  std::int64_t e = 0;
+  for (auto v : m_state_energy) e += v;
+  return e;
+}
+
+// ---------------------------------------------------------------- monitor
+
+monitor::monitor(operating_point reference) : m_ref(reference), m_op(reference) {
+  if (!(reference.voltage > 0) || !(reference.frequency_hz > 0))
+    throw config_error("the reference operating point needs a positive voltage and frequency");
+}
+
+domain& monitor::add_domain(const std::string& name, bool follows_opp, operating_point fixed) {
+  if (find_domain(name) != nullptr) throw config_error("power domain '" + name + "' declared twice");
+  m_domains.push_back(std::unique_ptr<domain>(new domain(*this, name, follows_opp, fixed)));
+  return *m_domains.back();
+}
+
+domain* monitor::find_domain(const std::string& name) const {
+  for (const auto& d : m_domains)
+    if (d->name() == name) return d.get();
+  return nullptr;
+}
+
+void monitor::attach(component& c, domain& d) {
+  if (c.m_domain != nullptr) throw config_error("power component '" + c.name() + "' attached twice");
+  c.m_domain = &d;
+  d.m_components.push_back(&c);
+  m_components.push_back(&c);
+}
+
+void monitor::set_state(domain& d, state s, sc_core::sc_time t) {
+  checkpoint(t);
+  if (d.m_state == s) return;
+  const state from = d.m_state;
+  d.m_state = s;
+  ++d.m_transitions;
+  for (auto& fn : d.m_listeners) fn(from, s);
+}
+
+void monitor::set_operating_point(const operating_point& op, sc_core::sc_time t) {
+  checkpoint(t);
+  m_op = op;
+}
+
+void monitor::check_curves(const std::vector<operating_point>& opps) const {
+  for (const component* c : m_components) {
+    const domain* d = c->domain();
+    for (const source& s : c->sources()) {
+      const auto check = [&](double v) {
+        if (!s.value.covers(v)) {
+          char buf[48];
+          std::snprintf(buf, sizeof(buf), "%.3g V", v);
+          throw config_error("power table " + c->name() + ".power." + s.name + " does not cover the operating point at " +
+                             buf + " (table: " + s.value.str() + ")");
+        }
+      };
+      if (d != nullptr && !d->follows_opp()) {
+        check(d->m_fixed.voltage);
+      } else {
+        for (const auto& op : opps) check(op.voltage);
+      }
+    }
+  }
+}
+
+void monitor::checkpoint(sc_core::sc_time t) {
+  if (t < m_last) t = m_last;
+  const sc_core::sc_time dt = t - m_last;
+  const double dt_s = dt.to_seconds();
+  segment seg;
+  const bool want_segment = !m_sinks.empty();
+  if (want_segment) {
+    seg.from = m_last;
+    seg.to = t;
+    seg.states.reserve(m_domains.size());
+    seg.energy_aj.reserve(m_domains.size());
+  }
+  for (const auto& dp : m_domains) {
+    domain& d = *dp;
+    const operating_point op = d.supply();
+    const double vref = m_ref.voltage;
+    const double fscale = op.frequency_hz / m_ref.frequency_hz;
+    const auto st = static_cast<std::size_t>(d.m_state);
+    std::int64_t seg_aj = 0;
+    for (component* c : d.m_components) {
+      for (source& s : c->m_sources) {
+        double e = 0;
+        switch (s.kind) {
+          case kind::event: {
+            std::uint64_t sum = 0;
+            for (const std::uint64_t* p : s.counters) sum += *p;
+            const std::uint64_t delta = sum - s.seen;
+            s.seen = sum;
+            if (delta != 0) {
+              s.events += delta;
+              e = static_cast<double>(delta) * s.value.at(op.voltage, vref, 2.0);
+            }
+            break;
+          }
+          case kind::background:
+            if (d.m_state == state::on) e = s.value.at(op.voltage, vref, 2.0) * fscale * dt_s;
+            break;
+          case kind::leakage:
+            if (d.powered()) e = s.value.at(op.voltage, vref, 1.0) * dt_s;
+            break;
+          case kind::retention:
+            if (d.m_state == state::retention) e = s.value.at(op.voltage, vref, 0.0) * dt_s;
+            break;
+        }
+        if (e == 0) continue;
+        const auto aj = static_cast<std::int64_t>(std::llround(e * 1e18));
+        s.energy_aj += aj;
+        c->m_energy_aj += aj;
+        d.m_state_energy[st] += aj;
+        m_kind_aj[static_cast<std::size_t>(s.kind)] += aj;
+        m_total_aj += aj;
+        seg_aj += aj;
+      }
+    }
+    d.m_residency[st] += dt;
+    if (want_segment) {
+      seg.states.push_back(d.m_state);
+      seg.energy_aj.push_back(seg_aj);
+    }
+  }
+  m_last = t;
+  if (want_segment)
+    for (auto& sink : m_sinks) sink(seg);
+}
+
+void monitor::set_sample_interval(sc_core::sc_time interval) {
+  m_interval = interval;
+  m_next_sample = m_last + interval;
+}
+
+void monitor::sample(sc_core::sc_time t) {
+  checkpoint(t);
+  while (m_next_sample <= t) m_next_sample += m_interval;
+}
+
+snapshot monitor::take_snapshot() const {
+  snapshot s;
+  s.time = m_last;
+  s.total_aj = m_total_aj;
+  s.kind_aj = m_kind_aj;
+  s.component_aj.reserve(m_components.size());
+  s.operations.reserve(m_components.size());
+  for (const component* c : m_components) {
+    s.component_aj.push_back(c->energy_aj());
+    s.operations.push_back(c->operations());
+  }
+  return s;
+}
+
+}  // namespace edgevp::core::power
