@@ -1,6 +1,9 @@
 // edgevp: the simulator executable. `edgevp [options] FIRMWARE.elf` or `edgevp --scenario FILE`.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <utility>
+#include <vector>
 #include <iostream>
 #include <string>
 
@@ -23,6 +26,20 @@ void print_summary(const ep::run_result& r) {
                r.message.c_str(), ep::format_time(r.sim_time).c_str(),
                static_cast<unsigned long long>(r.instructions), static_cast<unsigned long long>(r.cycles), r.wall_s,
                mips, r.process_code);
+  // Where the energy went, largest first.
+  std::vector<std::pair<double, std::string>> parts;
+  for (const auto& d : r.power.domains)
+    if (d.energy_j > 0) parts.emplace_back(d.energy_j, d.name);
+  std::sort(parts.rbegin(), parts.rend());
+  std::string split;
+  for (const auto& [e, n] : parts) {
+    char buf[64];
+    std::snprintf(buf, sizeof(buf), "%s%s %.1f%%", split.empty() ? "" : ", ", n.c_str(),
+                  r.power.total_j > 0 ? 100.0 * e / r.power.total_j : 0.0);
+    split += buf;
+  }
+  std::fprintf(stderr, "edgevp: energy %s, average power %s (%s)\n", ep::format_quantity(r.power.total_j, 'J').c_str(),
+               ep::format_quantity(r.power.average_w, 'W').c_str(), split.c_str());
 }
 
 // Checks a scenario's expectations; prints one line per check.
@@ -57,6 +74,17 @@ int check_scenario(const ep::parsed_options& o, const ep::run_result& r) {
     }
     check(found, "uart line \"" + line + "\"");
     if (found) from = pos;
+  }
+  if (s.max_energy)
+    check(r.power.total_j <= *s.max_energy, "energy " + ep::format_quantity(r.power.total_j, 'J') +
+                                                " <= " + ep::format_quantity(*s.max_energy, 'J'));
+  if (s.max_avg_power)
+    check(r.power.average_w <= *s.max_avg_power, "average power " + ep::format_quantity(r.power.average_w, 'W') +
+                                                      " <= " + ep::format_quantity(*s.max_avg_power, 'W'));
+  for (const std::string& name : s.regions) {
+    bool found = false;
+    for (const auto& g : r.regions) found = found || g.name == name;
+    check(found, "region \"" + name + "\" closed");
   }
   if (s.max_sim_time)
     check(r.sim_time <= *s.max_sim_time,

@@ -140,7 +140,10 @@ po::options_description scenario_description() {
       ("scenario.description", po::value<std::string>(), "one line saying what the scenario shows")
       ("expect.exit_code", po::value<int>(), "expected exit code of the firmware")
       ("expect.uart", po::value<std::vector<std::string>>()->composing(), "a line the UART must print (repeatable; in order)")
-      ("expect.max_time", po::value<time_value>(), "the firmware must exit within this simulated time");
+      ("expect.max_time", po::value<time_value>(), "the firmware must exit within this simulated time")
+      ("expect.max_energy", po::value<energy_value>(), "the run's total energy must not exceed this")
+      ("expect.max_avg_power", po::value<power_value>(), "the run's average power must not exceed this")
+      ("expect.region", po::value<std::vector<std::string>>()->composing(), "a firmware region that must be opened and closed (repeatable)");
   return d;
 }
 
@@ -340,6 +343,9 @@ parsed_options parse_options(int argc, const char* const* argv) {
   if (vm.count("expect.exit_code") != 0) sc.exit_code = vm["expect.exit_code"].as<int>();
   if (vm.count("expect.uart") != 0) sc.uart_lines = vm["expect.uart"].as<std::vector<std::string>>();
   if (vm.count("expect.max_time") != 0) sc.max_sim_time = vm["expect.max_time"].as<time_value>().t;
+  if (vm.count("expect.max_energy") != 0) sc.max_energy = vm["expect.max_energy"].as<energy_value>().c.value();
+  if (vm.count("expect.max_avg_power") != 0) sc.max_avg_power = vm["expect.max_avg_power"].as<power_value>().c.value();
+  if (vm.count("expect.region") != 0) sc.regions = vm["expect.region"].as<std::vector<std::string>>();
 
   // Resolve the firmware: the command line wins over the scenario's.
   if (r.firmware.empty() && !sc.firmware.empty()) {

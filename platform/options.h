@@ -37,6 +37,9 @@ struct scenario_spec {
   std::optional<int> exit_code;
   std::vector<std::string> uart_lines;  // each must appear, in this order, as a whole line
   std::optional<sc_core::sc_time> max_sim_time;
+  std::optional<double> max_energy;     // J
+  std::optional<double> max_avg_power;  // W
+  std::vector<std::string> regions;     // each must be opened and closed
 };
 
 struct run_options {
