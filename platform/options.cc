@@ -44,7 +44,7 @@ std::vector<power_key> power_keys(soc_config& s) {
   }
   const struct { const char* n; core::peripheral_power* p; } pers[] = {
       {"uart", &s.uart_power}, {"clint", &s.clint_power}, {"intc", &s.intc_power},
-      {"syscon", &s.syscon_power}, {"pmu", &s.pmu_power}};
+      {"syscon", &s.syscon_power}, {"pmu", &s.pmu_power}, {"rtc", &s.rtc_power}};
   for (const auto& p : pers) {
     const std::string n = p.n;
     k.push_back({n + ".power.access", &p.p->access, 'J', n + " energy per register access"});
@@ -111,6 +111,10 @@ po::options_description soc_description() {
       ("uart.irq", po::value<u64_value>(), "interrupt-controller source of the UART (default 1)")
       ("uart.rx_file", po::value<std::string>(), "bytes the UART receives");
   block("pmu", "power-management unit");
+  block("rtc", "RTC / wake-up timer");
+  d.add_options()
+      ("rtc.irq", po::value<u64_value>(), "interrupt-controller source of the RTC alarm (default 2)")
+      ("aon.clock", po::value<freq_value>(), "clock of the always-on domain: the RTC's tick (default 32768Hz)");
   d.add_options()
       ("pmu.opps", po::value<opps_value>(), "operating points VOLTAGE@FREQUENCY,... (default 0.8V@cpu.clock,0.6V@cpu.clock/2); the reset one sets the CPU clock")
       ("pmu.reset_opp", po::value<u64_value>(), "operating point at reset (index into pmu.opps, default 0)")
@@ -303,6 +307,11 @@ parsed_options parse_options(int argc, const char* const* argv) {
   s.uart_irq = to_u32(vm, "uart.irq", v);
   get(vm, "uart.rx_file", s.uart_rx_file);
   get_block(vm, "pmu", s.pmu);
+  get_block(vm, "rtc", s.rtc);
+  v = s.rtc_irq;
+  get(vm, "rtc.irq", v);
+  s.rtc_irq = to_u32(vm, "rtc.irq", v);
+  get(vm, "aon.clock", s.aon_clock_hz);
   if (vm.count("pmu.opps") != 0) {
     s.pmu_cfg.opps = vm["pmu.opps"].as<opps_value>().opps;
     s.opps_given = true;

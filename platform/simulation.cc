@@ -229,7 +229,9 @@ run_result simulate(const parsed_options& opts) {
 
   if (!ended) {
     res.sim_time = top.cpu.local_time();
-    if (sc_core::sc_time_stamp() < ro.max_time && top.cpu.sleeping.read()) {
+    // Starvation before the limit with the core asleep: nothing is left that could wake it. (A
+    // wake-up scheduled beyond the limit is pending activity: that is the time limit.)
+    if (sc_core::sc_time_stamp() < ro.max_time && top.cpu.sleeping.read() && !sc_core::sc_pending_activity()) {
       res.reason = exit_reason::deadlock;
     } else {
       res.reason = exit_reason::time_limit;

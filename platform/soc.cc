@@ -130,9 +130,12 @@ soc::soc(const sc_core::sc_module_name& name, const soc_config& cfg, std::functi
       intc("intc", peripherals::intc_config{32, cfg.peripheral_latency}),
       syscon("syscon", peripherals::syscon_config{cfg.platform_id,
                                                   (0u << 16) | (1u << 8) | 0u, cfg.peripheral_latency}),
+      rtc("rtc", peripherals::rtc_config{cfg.aon_clock_hz, cfg.peripheral_latency}),
       m_cfg(cfg),
       m_debug("debug") {
   if (cfg.uart_irq == 0 || cfg.uart_irq >= 32) throw core::config_error("uart.irq must be 1..31");
+  if (cfg.rtc_irq == 0 || cfg.rtc_irq >= 32) throw core::config_error("rtc.irq must be 1..31");
+  if (cfg.rtc_irq == cfg.uart_irq) throw core::config_error("rtc.irq and uart.irq are the same source");
   peripherals::uart_config ucfg;
   ucfg.tx = std::move(uart_tx);
   ucfg.rx_file = cfg.uart_rx_file;
@@ -150,6 +153,7 @@ soc::soc(const sc_core::sc_module_name& name, const soc_config& cfg, std::functi
   bus.map("uart", cfg.uart.base, cfg.uart.size, uart->in, cfg.uart.latency);
   bus.map("syscon", cfg.syscon.base, cfg.syscon.size, syscon.in, cfg.syscon.latency);
   bus.map("pmu", cfg.pmu.base, cfg.pmu.size, pmu->in, cfg.pmu.latency);
+  bus.map("rtc", cfg.rtc.base, cfg.rtc.size, rtc.in, cfg.rtc.latency);
   bus.map("emram", cfg.emram.base, cfg.emram.size, emram.in, cfg.emram.latency);
   bus.map("sram", cfg.sram.base, cfg.sram.size, sram.in, cfg.sram.latency);
 
@@ -158,6 +162,9 @@ soc::soc(const sc_core::sc_module_name& name, const soc_config& cfg, std::functi
   intc.irq.bind([this](bool v) { cpu.set_irq(cpu::cause::mei, v); });
   const unsigned uirq = cfg.uart_irq;
   uart->irq.bind([this, uirq](bool v) { intc.set_source(uirq, v); });
+  const unsigned rirq = cfg.rtc_irq;
+  rtc.irq.bind([this, rirq](bool v) { intc.set_source(rirq, v); });
+  rtc.wake.bind([this](bool v) { pmu->set_rtc_wake(v); });
 }
 
 void soc::build_power() {
@@ -189,6 +196,8 @@ void soc::build_power() {
   pmu = std::make_unique<pmu::pmu>("pmu", cfg.pmu_cfg, power, clock);
   pmu->configure_power(cfg.pmu_power);
   pmu->attach_power(power, aon);
+  rtc.configure_power(cfg.rtc_power);
+  rtc.attach_power(power, aon);
   cpu.on_wfi = [this] { return pmu->core_wfi(); };
   cpu.on_wake = [this] { pmu->core_wake(); };
   clock.on_change([this](double hz) { cpu.set_clock_period(sc_core::sc_time(1e12 / hz, sc_core::SC_PS)); });
@@ -269,12 +278,17 @@ void write_memmap(const soc_config& in, const std::string& dir) {
     f << buf;
     const struct { const char* n; const block_config* b; } blocks[] = {
         {"ROM", &c.rom}, {"CLINT", &c.clint}, {"INTC", &c.intc}, {"UART", &c.uart},
-        {"SYSCON", &c.syscon}, {"PMU", &c.pmu}, {"EMRAM", &c.emram}, {"SRAM", &c.sram}};
+        {"SYSCON", &c.syscon}, {"PMU", &c.pmu}, {"RTC", &c.rtc}, {"EMRAM", &c.emram}, {"SRAM", &c.sram}};
     for (const auto& b : blocks) {
       def(("EDGEVP_" + std::string(b.n) + "_BASE").c_str(), b.b->base);
       def(("EDGEVP_" + std::string(b.n) + "_SIZE").c_str(), b.b->size);
     }
     std::snprintf(buf, sizeof(buf), "#define %-26s %uu\n", "EDGEVP_IRQ_UART", c.uart_irq);
+    f << buf;
+    std::snprintf(buf, sizeof(buf), "#define %-26s %uu\n", "EDGEVP_IRQ_RTC", c.rtc_irq);
+    f << buf;
+    std::snprintf(buf, sizeof(buf), "#define %-26s %lluu\n", "EDGEVP_RTC_CLOCK_HZ",
+                  static_cast<unsigned long long>(c.aon_clock_hz));
     f << buf << "\n/* Power: deep-sleep resume slot (last 16 bytes of eMRAM: magic, vector), domains, OPPs. */\n";
     def("EDGEVP_EMRAM_RESUME_ADDR", resume_slot(c));
     def("EDGEVP_RESUME_MAGIC", resume_magic);

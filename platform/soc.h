@@ -16,6 +16,7 @@
 #include "models/memory/memory.h"
 #include "models/peripherals/clint.h"
 #include "models/peripherals/intc.h"
+#include "models/peripherals/rtc.h"
 #include "models/peripherals/syscon.h"
 #include "models/peripherals/uart.h"
 #include "models/pmu/pmu.h"
@@ -41,6 +42,7 @@ struct soc_config {
   block_config uart{0x10000000, 0x1000, sc_core::SC_ZERO_TIME};
   block_config syscon{0x10001000, 0x1000, sc_core::SC_ZERO_TIME};
   block_config pmu{0x10002000, 0x1000, sc_core::SC_ZERO_TIME};
+  block_config rtc{0x10003000, 0x1000, sc_core::SC_ZERO_TIME};
   block_config emram{0x20000000, 2 * 1024 * 1024, sc_core::SC_ZERO_TIME};
   block_config sram{0x80000000, 512 * 1024, sc_core::SC_ZERO_TIME};
   sc_core::sc_time peripheral_latency = sc_core::sc_time(10, sc_core::SC_NS);  // register access
@@ -49,6 +51,7 @@ struct soc_config {
   double clint_timebase_hz = 1e6;
   std::uint32_t platform_id = 0xED6E0001u;
   unsigned uart_irq = 1;
+  unsigned rtc_irq = 2;
   std::string uart_rx_file;
 
   // Power. Operating points: pmu_cfg.opps when opps_given, else derived from cpu_clock_hz
@@ -69,6 +72,7 @@ struct soc_config {
   core::peripheral_power syscon_power{1e-12, 0.5e-6, 0.0};
   // Always-on domain: PMU + RTC + GPIO leak 1.7 uW together (TinyVers deep sleep, CALIBRATION.md).
   core::peripheral_power pmu_power{1e-12, 1.0e-6, 0.0};
+  core::peripheral_power rtc_power{1e-12, 0.5e-6, 0.0};
 };
 
 // The configuration with derived values filled in (operating points, CPU clock). Throws
@@ -89,6 +93,7 @@ class soc : public sc_core::sc_module {
   peripherals::intc intc;
   peripherals::syscon syscon;
   std::unique_ptr<pmu::pmu> pmu;
+  peripherals::rtc rtc;
 
   // uart_tx receives every byte the firmware transmits. Throws core::config_error on an
   // impossible configuration (overlapping ranges, ...), std::runtime_error on an unreadable RX file.

@@ -209,8 +209,9 @@ void monitor::checkpoint(sc_core::sc_time t) {
   for (const auto& dp : m_domains) {
     domain& d = *dp;
     const operating_point op = d.supply();
-    const double vref = m_ref.voltage;
-    const double fscale = op.frequency_hz / m_ref.frequency_hz;
+    // A fixed-supply domain's values are given at its own supply: nothing to scale.
+    const double vref = d.m_follows_opp ? m_ref.voltage : op.voltage;
+    const double fscale = d.m_follows_opp ? op.frequency_hz / m_ref.frequency_hz : 1.0;
     const auto st = static_cast<std::size_t>(d.m_state);
     std::int64_t seg_aj = 0;
     for (component* c : d.m_components) {

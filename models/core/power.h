@@ -11,7 +11,8 @@
 // Each source's value is a curve over supply voltage: one value, given at the reference operating
 // point and scaled by the usual first-order rules (event energy and background energy per cycle
 // ~ V^2, background power ~ V^2 f, leakage ~ V), or a table of (voltage, value) points interpolated
-// linearly (background tables are W at the reference frequency, scaled linearly with f).
+// linearly (background tables are W at the reference frequency, scaled linearly with f). Domains
+// with a fixed supply (the always-on domain) take their values as given.
 //
 // A power::domain groups components that share a supply and a state: off / retention /
 // clock-gated / on. The PMU (or a test) changes states through the monitor; models subscribe to

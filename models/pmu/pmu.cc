@@ -167,7 +167,11 @@ void pmu::wake_up() {
   const sc_core::sc_time now = sc_core::sc_time_stamp();
   m_waking = false;
   m_deep = false;
+  // Close the sleep segment first, so the wake-up's energy is charged at this instant (traces),
+  // not spread over the time asleep.
+  m_monitor.checkpoint(now);
   ++m_wakes;
+  m_monitor.checkpoint(now);
   wake_reason_reg.set(static_cast<std::uint32_t>(m_pending_reason));
   // Everything back on, the core last: its power-on reset starts it at the boot ROM.
   for (const auto& d : m_monitor.domains())

@@ -94,12 +94,15 @@ def duty_cycle(report_path, csv_path):
     state_cols = [i for i, h in enumerate(head) if h.endswith("_state") and h != "aon_state"]
     total_col = head.index("total_W")
     sleeping = []
-    for row in lines[1:-1]:  # the last row may be a partial interval
+    asleep_before = False  # a row's states are those at its end: a row is all deep sleep when
+    for row in lines[1:-1]:  # the row before it ended asleep too (the last row may be partial)
         f = row.split(",")
         states = {head[i][:-6]: f[i] for i in state_cols}
-        if all(v in ("off", "retention") for v in states.values()):
+        asleep = all(v in ("off", "retention") for v in states.values())
+        if asleep and asleep_before:
             expect = aon + (sram_ret if states.get("sram") == "retention" else 0.0)
             sleeping.append((float(f[total_col]), expect))
+        asleep_before = asleep
     check(len(sleeping) > 0, f"{len(sleeping)} power-trace rows in deep sleep")
     bad = [(w, e) for w, e in sleeping if not close(w, e)]
     check(not bad, f"deep-sleep rows read the configured deep-sleep power ({aon:.3e} W)"

@@ -12,6 +12,12 @@
 
 namespace {
 
+edgevp::memory::memory_config ram_config(std::uint64_t size) {
+  edgevp::memory::memory_config c;
+  c.size = size;
+  return c;
+}
+
 using edgevp::peripherals::syscon;
 using edgevp::peripherals::syscon_config;
 using sc_core::sc_time;
@@ -40,7 +46,7 @@ struct bench {
   std::vector<exit_event> exits;
   std::vector<region_event> regions;
   explicit bench(const syscon_config& cfg = syscon_config{}, bool callbacks = true)
-      : ram("ram", edgevp::memory::memory_config{4096}), dut("syscon", cfg) {
+      : ram("ram", ram_config(4096)), dut("syscon", cfg) {
     dut.mem.bind(ram.in);
     if (!callbacks) return;
     dut.on_exit = [this](int code, sc_time t) { exits.push_back({code, t}); };
@@ -62,7 +68,7 @@ TEST(syscon, id_and_version) {
   syscon_config other;
   other.platform_id = 0x12345678;
   syscon s("other", other);
-  edgevp::memory::memory m("m", edgevp::memory::memory_config{16});
+  edgevp::memory::memory m("m", ram_config(16));
   s.mem.bind(m.in);
   edgevp::test::initiator bus("bus2", s.in);
   EXPECT_EQ(bus.read32(ID).value, 0x12345678u);
