@@ -44,7 +44,7 @@ std::vector<power_key> power_keys(soc_config& s) {
   }
   const struct { const char* n; core::peripheral_power* p; } pers[] = {
       {"uart", &s.uart_power}, {"clint", &s.clint_power}, {"intc", &s.intc_power},
-      {"syscon", &s.syscon_power}, {"pmu", &s.pmu_power}, {"rtc", &s.rtc_power}};
+      {"syscon", &s.syscon_power}, {"pmu", &s.pmu_power}, {"rtc", &s.rtc_power}, {"gpio", &s.gpio_power}};
   for (const auto& p : pers) {
     const std::string n = p.n;
     k.push_back({n + ".power.access", &p.p->access, 'J', n + " energy per register access"});
@@ -112,6 +112,10 @@ po::options_description soc_description() {
       ("uart.rx_file", po::value<std::string>(), "bytes the UART receives");
   block("pmu", "power-management unit");
   block("rtc", "RTC / wake-up timer");
+  block("gpio", "GPIO");
+  d.add_options()
+      ("gpio.irq", po::value<u64_value>(), "interrupt-controller source of the GPIO (default 3)")
+      ("gpio.stimulus", po::value<std::string>(), "file of `<time> <pin> <level>` lines driving the GPIO inputs");
   d.add_options()
       ("rtc.irq", po::value<u64_value>(), "interrupt-controller source of the RTC alarm (default 2)")
       ("aon.clock", po::value<freq_value>(), "clock of the always-on domain: the RTC's tick (default 32768Hz)");
@@ -308,6 +312,11 @@ parsed_options parse_options(int argc, const char* const* argv) {
   get(vm, "uart.rx_file", s.uart_rx_file);
   get_block(vm, "pmu", s.pmu);
   get_block(vm, "rtc", s.rtc);
+  get_block(vm, "gpio", s.gpio);
+  v = s.gpio_irq;
+  get(vm, "gpio.irq", v);
+  s.gpio_irq = to_u32(vm, "gpio.irq", v);
+  get(vm, "gpio.stimulus", s.gpio_stimulus_file);
   v = s.rtc_irq;
   get(vm, "rtc.irq", v);
   s.rtc_irq = to_u32(vm, "rtc.irq", v);

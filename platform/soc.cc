@@ -135,7 +135,13 @@ soc::soc(const sc_core::sc_module_name& name, const soc_config& cfg, std::functi
       m_debug("debug") {
   if (cfg.uart_irq == 0 || cfg.uart_irq >= 32) throw core::config_error("uart.irq must be 1..31");
   if (cfg.rtc_irq == 0 || cfg.rtc_irq >= 32) throw core::config_error("rtc.irq must be 1..31");
-  if (cfg.rtc_irq == cfg.uart_irq) throw core::config_error("rtc.irq and uart.irq are the same source");
+  if (cfg.gpio_irq == 0 || cfg.gpio_irq >= 32) throw core::config_error("gpio.irq must be 1..31");
+  if (cfg.rtc_irq == cfg.uart_irq || cfg.gpio_irq == cfg.uart_irq || cfg.gpio_irq == cfg.rtc_irq)
+    throw core::config_error("uart.irq, rtc.irq and gpio.irq must be different sources");
+  peripherals::gpio_config gcfg;
+  gcfg.latency = cfg.peripheral_latency;
+  if (!cfg.gpio_stimulus_file.empty()) gcfg.stimulus = peripherals::parse_gpio_stimulus(cfg.gpio_stimulus_file);
+  gpio = std::make_unique<peripherals::gpio>("gpio", gcfg);
   peripherals::uart_config ucfg;
   ucfg.tx = std::move(uart_tx);
   ucfg.rx_file = cfg.uart_rx_file;
@@ -154,6 +160,7 @@ soc::soc(const sc_core::sc_module_name& name, const soc_config& cfg, std::functi
   bus.map("syscon", cfg.syscon.base, cfg.syscon.size, syscon.in, cfg.syscon.latency);
   bus.map("pmu", cfg.pmu.base, cfg.pmu.size, pmu->in, cfg.pmu.latency);
   bus.map("rtc", cfg.rtc.base, cfg.rtc.size, rtc.in, cfg.rtc.latency);
+  bus.map("gpio", cfg.gpio.base, cfg.gpio.size, gpio->in, cfg.gpio.latency);
   bus.map("emram", cfg.emram.base, cfg.emram.size, emram.in, cfg.emram.latency);
   bus.map("sram", cfg.sram.base, cfg.sram.size, sram.in, cfg.sram.latency);
 
@@ -165,6 +172,9 @@ soc::soc(const sc_core::sc_module_name& name, const soc_config& cfg, std::functi
   const unsigned rirq = cfg.rtc_irq;
   rtc.irq.bind([this, rirq](bool v) { intc.set_source(rirq, v); });
   rtc.wake.bind([this](bool v) { pmu->set_rtc_wake(v); });
+  const unsigned girq = cfg.gpio_irq;
+  gpio->irq.bind([this, girq](bool v) { intc.set_source(girq, v); });
+  gpio->wake.bind([this](bool v) { pmu->set_gpio_wake(v); });
 }
 
 void soc::build_power() {
@@ -198,6 +208,8 @@ void soc::build_power() {
   pmu->attach_power(power, aon);
   rtc.configure_power(cfg.rtc_power);
   rtc.attach_power(power, aon);
+  gpio->configure_power(cfg.gpio_power);
+  gpio->attach_power(power, aon);
   cpu.on_wfi = [this] { return pmu->core_wfi(); };
   cpu.on_wake = [this] { pmu->core_wake(); };
   clock.on_change([this](double hz) { cpu.set_clock_period(sc_core::sc_time(1e12 / hz, sc_core::SC_PS)); });
@@ -278,7 +290,7 @@ void write_memmap(const soc_config& in, const std::string& dir) {
     f << buf;
     const struct { const char* n; const block_config* b; } blocks[] = {
         {"ROM", &c.rom}, {"CLINT", &c.clint}, {"INTC", &c.intc}, {"UART", &c.uart},
-        {"SYSCON", &c.syscon}, {"PMU", &c.pmu}, {"RTC", &c.rtc}, {"EMRAM", &c.emram}, {"SRAM", &c.sram}};
+        {"SYSCON", &c.syscon}, {"PMU", &c.pmu}, {"RTC", &c.rtc}, {"GPIO", &c.gpio}, {"EMRAM", &c.emram}, {"SRAM", &c.sram}};
     for (const auto& b : blocks) {
       def(("EDGEVP_" + std::string(b.n) + "_BASE").c_str(), b.b->base);
       def(("EDGEVP_" + std::string(b.n) + "_SIZE").c_str(), b.b->size);
@@ -286,6 +298,8 @@ void write_memmap(const soc_config& in, const std::string& dir) {
     std::snprintf(buf, sizeof(buf), "#define %-26s %uu\n", "EDGEVP_IRQ_UART", c.uart_irq);
     f << buf;
     std::snprintf(buf, sizeof(buf), "#define %-26s %uu\n", "EDGEVP_IRQ_RTC", c.rtc_irq);
+    f << buf;
+    std::snprintf(buf, sizeof(buf), "#define %-26s %uu\n", "EDGEVP_IRQ_GPIO", c.gpio_irq);
     f << buf;
     std::snprintf(buf, sizeof(buf), "#define %-26s %lluu\n", "EDGEVP_RTC_CLOCK_HZ",
                   static_cast<unsigned long long>(c.aon_clock_hz));

@@ -15,6 +15,7 @@
 #include "models/interconnect/router.h"
 #include "models/memory/memory.h"
 #include "models/peripherals/clint.h"
+#include "models/peripherals/gpio.h"
 #include "models/peripherals/intc.h"
 #include "models/peripherals/rtc.h"
 #include "models/peripherals/syscon.h"
@@ -43,6 +44,7 @@ struct soc_config {
   block_config syscon{0x10001000, 0x1000, sc_core::SC_ZERO_TIME};
   block_config pmu{0x10002000, 0x1000, sc_core::SC_ZERO_TIME};
   block_config rtc{0x10003000, 0x1000, sc_core::SC_ZERO_TIME};
+  block_config gpio{0x10004000, 0x1000, sc_core::SC_ZERO_TIME};
   block_config emram{0x20000000, 2 * 1024 * 1024, sc_core::SC_ZERO_TIME};
   block_config sram{0x80000000, 512 * 1024, sc_core::SC_ZERO_TIME};
   sc_core::sc_time peripheral_latency = sc_core::sc_time(10, sc_core::SC_NS);  // register access
@@ -52,6 +54,8 @@ struct soc_config {
   std::uint32_t platform_id = 0xED6E0001u;
   unsigned uart_irq = 1;
   unsigned rtc_irq = 2;
+  unsigned gpio_irq = 3;
+  std::string gpio_stimulus_file;  // `<time> <pin> <level>` lines driving the inputs
   std::string uart_rx_file;
 
   // Power. Operating points: pmu_cfg.opps when opps_given, else derived from cpu_clock_hz
@@ -73,6 +77,7 @@ struct soc_config {
   // Always-on domain: PMU + RTC + GPIO leak 1.7 uW together (TinyVers deep sleep, CALIBRATION.md).
   core::peripheral_power pmu_power{1e-12, 1.0e-6, 0.0};
   core::peripheral_power rtc_power{1e-12, 0.5e-6, 0.0};
+  core::peripheral_power gpio_power{1e-12, 0.2e-6, 0.0};
 };
 
 // The configuration with derived values filled in (operating points, CPU clock). Throws
@@ -94,6 +99,7 @@ class soc : public sc_core::sc_module {
   peripherals::syscon syscon;
   std::unique_ptr<pmu::pmu> pmu;
   peripherals::rtc rtc;
+  std::unique_ptr<peripherals::gpio> gpio;
 
   // uart_tx receives every byte the firmware transmits. Throws core::config_error on an
   // impossible configuration (overlapping ranges, ...), std::runtime_error on an unreadable RX file.

@@ -75,7 +75,7 @@ int main(void)
     }
 
     /* Sleep until the RTC's next alarm. */
-    rtc_start_periodic(DUTY_PERIOD_TICKS);
+    rtc_start_periodic(DUTY_PERIOD_TICKS, RTC_CTRL_WAKE_EN);
     pmu_set_wake_enable(PMU_WAKE_RTC);
     pmu_set_resume_vector(_start);
     pmu_deep_sleep();

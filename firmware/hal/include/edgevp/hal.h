@@ -3,10 +3,12 @@
 #define EDGEVP_HAL_H
 
 #include "edgevp/csr.h"
+#include "edgevp/gpio.h"
 #include "edgevp/intc.h"
 #include "edgevp/irq.h"
 #include "edgevp/memmap.h"
 #include "edgevp/mmio.h"
+#include "edgevp/rtc.h"
 #include "edgevp/syscon.h"
 #include "edgevp/timer.h"
 #include "edgevp/uart.h"

@@ -1,0 +1,132 @@
+#include "models/memory/nv_image.h"
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace edgevp::memory {
+
+namespace {
+
+[[noreturn]] void fail(const std::string& what, const std::string& path, int err) {
+  throw nv_image_error(what + " '" + path + "': " + std::strerror(err));
+}
+
+// Closes on scope exit unless released.
+struct fd_guard {
+  int fd = -1;
+  ~fd_guard() {
+    if (fd >= 0) ::close(fd);
+  }
+  int release() {
+    const int f = fd;
+    fd = -1;
+    return f;
+  }
+};
+
+std::string directory_of(const std::string& path) {
+  const std::size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+[[noreturn]] void fail_tmp(const std::string& what, const std::string& path, const std::string& tmp,
+                           int err) {
+  throw nv_image_error(what + " '" + path + "' (temporary file '" + tmp + "'): " + std::strerror(err));
+}
+
+void write_all(int fd, const unsigned char* data, std::uint64_t size, const std::string& path,
+               const std::string& tmp) {
+  while (size > 0) {
+    const std::size_t chunk = size > (std::uint64_t{1} << 30) ? (std::size_t{1} << 30) : size;
+    const ssize_t n = ::write(fd, data, chunk);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail_tmp("cannot write eMRAM image", path, tmp, errno);
+    }
+    data += n;
+    size -= static_cast<std::uint64_t>(n);
+  }
+}
+
+}  // namespace
+
+std::vector<unsigned char> load_nv_image(const std::string& path, std::uint64_t size,
+                                         unsigned char erased_value) {
+  if (size == 0) throw nv_image_error("eMRAM image '" + path + "': the memory size must be > 0");
+  fd_guard f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  if (f.fd < 0) {
+    if (errno == ENOENT) return std::vector<unsigned char>(size, erased_value);  // blank part
+    fail("cannot read eMRAM image", path, errno);
+  }
+  struct stat st {};
+  if (::fstat(f.fd, &st) != 0) fail("cannot read eMRAM image", path, errno);
+  if (S_ISDIR(st.st_mode)) fail("cannot read eMRAM image", path, EISDIR);
+  if (!S_ISREG(st.st_mode)) throw nv_image_error("eMRAM image '" + path + "' is not a regular file");
+  if (static_cast<std::uint64_t>(st.st_size) != size)
+    throw nv_image_error("eMRAM image '" + path + "' is " + std::to_string(st.st_size) +
+                         " bytes, the eMRAM is " + std::to_string(size) +
+                         " bytes (delete the file to start from a blank part)");
+  std::vector<unsigned char> bytes(size);
+  std::uint64_t done = 0;
+  while (done < size) {
+    const ssize_t n = ::read(f.fd, bytes.data() + done, size - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail("cannot read eMRAM image", path, errno);
+    }
+    if (n == 0)
+      throw nv_image_error("eMRAM image '" + path + "' shrank while being read (" + std::to_string(done) +
+                           " of " + std::to_string(size) + " bytes)");
+    done += static_cast<std::uint64_t>(n);
+  }
+  return bytes;
+}
+
+void save_nv_image_atomic(const std::string& path, const std::vector<unsigned char>& bytes,
+                          const std::function<void(const std::string&)>& before_rename) {
+  save_nv_image_atomic(path, bytes.data(), bytes.size(), before_rename);
+}
+
+void save_nv_image_atomic(const std::string& path, const unsigned char* data, std::uint64_t size,
+                          const std::function<void(const std::string&)>& before_rename) {
+  static std::atomic<unsigned> serial{0};
+  const std::string tmp =
+      path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(serial.fetch_add(1));
+  fd_guard f{::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666)};
+  if (f.fd < 0) fail_tmp("cannot write eMRAM image", path, tmp, errno);
+  // From here on, any failure removes the temporary file; the old image is untouched.
+  struct tmp_guard {
+    const std::string& name;
+    bool armed = true;
+    ~tmp_guard() {
+      if (armed) ::unlink(name.c_str());
+    }
+  } cleanup{tmp};
+
+  struct stat old {};
+  if (::stat(path.c_str(), &old) == 0 && S_ISREG(old.st_mode)) {
+    if (::fchmod(f.fd, old.st_mode & 07777) != 0) fail_tmp("cannot write eMRAM image", path, tmp, errno);
+  }
+  write_all(f.fd, data, size, path, tmp);
+  if (::fsync(f.fd) != 0) fail_tmp("cannot write eMRAM image (fsync)", path, tmp, errno);
+  if (::close(f.release()) != 0) fail_tmp("cannot write eMRAM image (close)", path, tmp, errno);
+  if (before_rename) before_rename(tmp);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) fail_tmp("cannot replace eMRAM image", path, tmp, errno);
+  cleanup.armed = false;
+
+  // Make the rename durable. The new image is in place already: a failure here is still reported,
+  // because after a power cut the directory could show the old one.
+  const std::string dir = directory_of(path);
+  fd_guard d{::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
+  if (d.fd < 0) fail("cannot sync the directory of eMRAM image", path, errno);
+  if (::fsync(d.fd) != 0 && errno != EINVAL) fail("cannot sync the directory of eMRAM image", path, errno);
+}
+
+}  // namespace edgevp::memory
