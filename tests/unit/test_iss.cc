@@ -1587,6 +1587,32 @@ TEST_F(iss, unknown_csr_is_illegal) {
   EXPECT_FALSE(cpu->write_csr(0x7C0, 1));
 }
 
+TEST_F(iss, hpm_counters_and_event_selectors_exist_and_read_zero) {
+  // The privileged spec requires mhpmcounter3..31 (with the h halves on RV32) and mhpmevent3..31;
+  // a core with nothing to count may make them read-only zero: writes are ignored, not illegal.
+  using namespace enc;
+  for (std::uint32_t n : {0xB03u, 0xB10u, 0xB1Fu, 0xB83u, 0xB9Fu, 0x323u, 0x33Fu}) {
+    SCOPED_TRACE(n);
+    cpu->reset(code);
+    loop_handler(false);
+    program({csrrw(3, n, 1), csrrs(4, n, 0), csrrsi(5, n, 7), wfi});
+    cpu->set_reg(1, 0x1234);
+    for (unsigned r = 3; r <= 5; ++r) cpu->set_reg(r, 0xA5A5A5A5u);
+    EXPECT_EQ(run(), stop_reason::wfi);
+    EXPECT_EQ(cpu->pc(), code + 16) << "trapped";
+    EXPECT_EQ(cpu->reg(3), 0u);
+    EXPECT_EQ(cpu->reg(4), 0u);
+    EXPECT_EQ(cpu->reg(5), 0u);
+    EXPECT_TRUE(cpu->write_csr(n, 5));
+    EXPECT_EQ(csr(n), 0u);
+  }
+  // Their neighbours stay unknown.
+  for (std::uint32_t n : {0xB20u, 0xBA0u, 0x322u, 0x340u + 0x100u}) {
+    std::uint32_t v = 0;
+    EXPECT_FALSE(cpu->read_csr(n, v)) << std::hex << n;
+  }
+}
+
 TEST_F(iss, csr_read_modify_write_forms) {
   using namespace enc;
   program({csrrw(3, mscratch, 1), csrrs(4, mscratch, 2), csrrc(5, mscratch, 6), csrrwi(7, mscratch, 31),
