@@ -460,9 +460,10 @@ class Gen:
             return self.gen_smc()
         return self.gen_simple()
 
-    def branch(self, target, max_bytes, backward=False):
-        """A conditional branch to target: 32-bit, or c.beqz/c.bnez when the distance allows."""
-        if max_bytes < 200 and self.rng.chance(0.3):
+    def branch(self, target):
+        """A conditional branch forward to target: 32-bit, or c.beqz/c.bnez (+254 bytes at most:
+        gen_fwd_branch widens it when the body it skips turns out longer)."""
+        if self.rng.chance(0.3):
             op = self.rng.choice(["c.beqz", "c.bnez"])
             self.c(f"{op} {self.n(self.rsc())}, {target}")
             return
@@ -473,7 +474,7 @@ class Gen:
         skip = self.label()
         start = self.blk.size
         # Whether the branch is taken depends on data; the estimate counts the body as run.
-        self.branch(skip, 0)  # size fixed below: the body is small
+        self.branch(skip)
         self.gen_body(self.rng.range(1, 5), allow_loops=False)
         if self.blk.size - start > 200:
             # Too far for c.beqz/c.bnez: rewrite the branch as a 32-bit one.
