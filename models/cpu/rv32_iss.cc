@@ -29,6 +29,12 @@ constexpr std::uint32_t mstatus_mpp = 3u << 11;
 constexpr std::uint32_t mip_mask = (1u << cause::msi) | (1u << cause::mti) | (1u << cause::mei);
 constexpr unsigned fault_loop_limit = 16;
 
+// mhpmcounter3..31, their high halves and mhpmevent3..31 must exist (privileged spec); with no
+// events to count they are read-only zero: reads give 0, writes are ignored.
+constexpr bool is_hpm_csr(std::uint32_t csr) {
+  return (csr >= 0xB03 && csr <= 0xB1F) || (csr >= 0xB83 && csr <= 0xB9F) || (csr >= 0x323 && csr <= 0x33F);
+}
+
 }  // namespace
 
 const char* class_name(insn_class c) {
@@ -317,7 +323,10 @@ bool rv32_iss::csr_read(std::uint32_t csr, std::uint32_t& v) const {
     case csr_minstreth: case csr_instreth: v = static_cast<std::uint32_t>(minstret >> 32); return true;
     case csr_mvendorid: case csr_marchid: case csr_mimpid: case csr_mhartid: case csr_mconfigptr:
       v = 0; return true;
-    default: return false;
+    default:
+      if (!is_hpm_csr(csr)) return false;
+      v = 0;
+      return true;
   }
 }
 
@@ -355,7 +364,7 @@ bool rv32_iss::csr_write(std::uint32_t csr, std::uint32_t v) {
       m_minstret_offset = static_cast<std::int64_t>(cur) - static_cast<std::int64_t>(m_instret);
       return true;
     }
-    default: return false;
+    default: return is_hpm_csr(csr);
   }
 }
 

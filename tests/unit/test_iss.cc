@@ -48,7 +48,8 @@ constexpr std::uint32_t unmapped = 0x40000000u;
 // CSR numbers.
 constexpr std::uint32_t mstatus = 0x300, misa = 0x301, mie = 0x304, mtvec = 0x305, mscratch = 0x340,
                         mepc = 0x341, mcause = 0x342, mtval = 0x343, mip = 0x344, mcycle = 0xB00,
-                        minstret = 0xB02, mcycleh = 0xB80, cycle = 0xC00, mvendorid = 0xF11, mhartid = 0xF14;
+                        minstret = 0xB02, mcycleh = 0xB80, cycle = 0xC00, mvendorid = 0xF11, marchid = 0xF12,
+                        mimpid = 0xF13, mhartid = 0xF14, mconfigptr = 0xF15;
 constexpr std::uint32_t mstatus_mie = 1u << 3, mstatus_mpie = 1u << 7, mstatus_mpp = 3u << 11;
 
 // ------------------------------------------------------------------ encoders (RV32IMA + Zicsr)
@@ -987,6 +988,54 @@ TEST_F(iss, misaligned_store_traps_with_the_address) {
   expect_trap(cause::store_misaligned, data + 3, code);
 }
 
+TEST_F(iss, compressed_loads_and_stores_trap_on_misaligned_addresses) {
+  wfi_handler();
+  program16({0x4044});  // c.lw x9, 4(x8)
+  cpu->set_reg(8, data + 2);
+  cpu->set_reg(9, 0x99);
+  expect_trap(cause::load_misaligned, data + 6, code);
+  EXPECT_EQ(cpu->reg(9), 0x99u) << "the destination was written";
+
+  cpu->reset(code);
+  wfi_handler();
+  put32(data + 8, 0);
+  put32(data + 12, 0);
+  program16({enc::c_nop, 0xc404});  // c.sw x9, 8(x8)
+  cpu->set_reg(8, data + 1);
+  cpu->set_reg(9, 0xFFFFFFFFu);
+  expect_trap(cause::store_misaligned, data + 9, code + 2);
+  EXPECT_EQ(get32(data + 8), 0u);
+  EXPECT_EQ(get32(data + 12), 0u);
+
+  cpu->reset(code);
+  wfi_handler();
+  program16({0x42b2});  // c.lwsp x5, 12(sp)
+  cpu->set_reg(2, data + 2);
+  expect_trap(cause::load_misaligned, data + 14, code);
+}
+
+TEST_F(iss, no_misaligned_fetch_with_the_c_extension) {
+  // IALIGN is 16: a jump, branch or mret to a halfword-aligned target is not misaligned, and jalr
+  // clears bit 0 of an odd target, so instruction-address-misaligned (cause 0) never happens.
+  using namespace enc;
+  loop_handler(false);
+  put32(code + 0x00, jal(1, 6));  // -> 0x06
+  put16(code + 0x04, c_nop);
+  put32(code + 0x06, beq(0, 0, 8));   // -> 0x0e
+  put32(code + 0x0a, addi(5, 0, 1));  // skipped
+  put32(code + 0x0e, jalr(0, 2, 3));  // x2 + 3 = 0x23, bit 0 cleared -> 0x22
+  put32(code + 0x22, csrrw(0, mepc, 3));
+  put32(code + 0x26, mret);  // -> mepc = 0x2a
+  put32(code + 0x2a, wfi);
+  cpu->set_reg(2, code + 0x20);
+  cpu->set_reg(3, code + 0x2a);
+  EXPECT_EQ(run(), stop_reason::wfi);
+  EXPECT_EQ(cpu->pc(), code + 0x2e);
+  EXPECT_EQ(cpu->traps_taken(), 0u);
+  EXPECT_EQ(cpu->reg(1), code + 4);
+  EXPECT_EQ(cpu->reg(5), 0u);
+}
+
 TEST_F(iss, access_fault_on_unmapped_addresses) {
   using namespace enc;
   wfi_handler();
@@ -1223,6 +1272,27 @@ TEST_F(iss, wfi_does_not_stop_with_an_enabled_pending_interrupt_even_when_mie_is
   EXPECT_EQ(cpu->traps_taken(), 0u);
 }
 
+TEST_F(iss, wfi_wakes_on_a_later_interrupt_with_mie_clear_and_continues_without_the_trap) {
+  loop_handler(false);
+  program({enc::wfi, enc::addi(5, 0, 1), enc::jal(0, 0)});
+  ASSERT_TRUE(cpu->write_csr(mie, 1u << cause::mei));  // mstatus.MIE stays 0
+  EXPECT_EQ(run(), stop_reason::wfi);
+  EXPECT_EQ(cpu->pc(), code + 4);
+  EXPECT_FALSE(cpu->interrupt_pending());
+  cpu->set_irq(cause::mei, true);
+  EXPECT_TRUE(cpu->interrupt_pending()) << "the wrapper wakes the core on this";
+  EXPECT_EQ(run(100), stop_reason::budget);
+  EXPECT_EQ(cpu->reg(5), 1u);
+  EXPECT_EQ(cpu->pc(), code + 8);
+  EXPECT_EQ(cpu->traps_taken(), 0u);
+  // Setting MIE then takes the interrupt that is still pending.
+  ASSERT_TRUE(cpu->write_csr(mstatus, mstatus_mie));
+  step();
+  EXPECT_EQ(cpu->pc(), handler);
+  EXPECT_EQ(csr(mcause), cause::interrupt | cause::mei);
+  EXPECT_EQ(csr(mepc), code + 8);
+}
+
 TEST_F(iss, interrupt_after_wfi_returns_to_the_next_instruction) {
   loop_handler(false);
   program({enc::wfi, enc::nop});
@@ -1275,6 +1345,57 @@ TEST_F(iss, sc_to_another_address_fails_and_clears_the_reservation) {
   EXPECT_EQ(get32(data + 4), 2u);
   EXPECT_EQ(cpu->reg(6), 1u) << "an sc consumes the reservation even when it fails";
   EXPECT_EQ(get32(data), 1u);
+}
+
+TEST_F(iss, lr_sc_reservation_rules) {
+  using namespace enc;
+  // sc.w pairs with the most recent lr.w: after lr A, lr B an sc to A fails and writes nothing,
+  // and (any sc consumes the reservation) a following sc to B fails too.
+  put32(data, 1);
+  put32(data + 4, 2);
+  program({lr_w(3, 1), lr_w(4, 5), sc_w(6, 1, 2), sc_w(7, 5, 2), wfi});
+  cpu->set_reg(1, data);
+  cpu->set_reg(5, data + 4);
+  cpu->set_reg(2, 99);
+  EXPECT_EQ(run(), stop_reason::wfi);
+  EXPECT_EQ(cpu->reg(6), 1u);
+  EXPECT_EQ(cpu->reg(7), 1u);
+  EXPECT_EQ(get32(data), 1u);
+  EXPECT_EQ(get32(data + 4), 2u);
+
+  // The spec makes sc.w fail after a store by another hart or a device; a store by this hart to
+  // the reserved word may leave the reservation. edgevp keeps it: the sc.w succeeds.
+  cpu->reset(code);
+  program({lr_w(3, 1), sw(2, 1, 0), sc_w(6, 1, 8), wfi});
+  cpu->set_reg(1, data);
+  cpu->set_reg(2, 55);
+  cpu->set_reg(8, 77);
+  EXPECT_EQ(run(), stop_reason::wfi);
+  EXPECT_EQ(cpu->reg(3), 1u);
+  EXPECT_EQ(cpu->reg(6), 0u);
+  EXPECT_EQ(get32(data), 77u);
+
+  // A trap between lr.w and sc.w drops the reservation (the handler skips the ecall, mret).
+  cpu->reset(code);
+  program({csrrs(9, mepc, 0), addi(9, 9, 4), csrrw(0, mepc, 9), mret}, handler);
+  ASSERT_TRUE(cpu->write_csr(mtvec, handler));
+  put32(data, 5);
+  program({lr_w(3, 1), ecall, sc_w(6, 1, 2), wfi});
+  cpu->set_reg(1, data);
+  cpu->set_reg(2, 66);
+  EXPECT_EQ(run(), stop_reason::wfi);
+  EXPECT_EQ(cpu->pc(), code + 16);
+  EXPECT_EQ(cpu->reg(6), 1u);
+  EXPECT_EQ(get32(data), 5u);
+
+  // A misaligned sc.w traps whether or not there is a reservation.
+  cpu->reset(code);
+  wfi_handler();
+  program({sc_w(6, 1, 2)});
+  cpu->set_reg(1, data + 2);
+  cpu->set_reg(6, 0x1234);
+  expect_trap(cause::store_misaligned, data + 2, code);
+  EXPECT_EQ(cpu->reg(6), 0x1234u);
 }
 
 TEST_F(iss, amo_read_modify_write) {
@@ -1371,6 +1492,39 @@ TEST_F(iss, minstret_does_not_count_trapping_instructions) {
   EXPECT_EQ(cpu->instret(), before) << "a faulting load retired";
 }
 
+TEST_F(iss, minstret_does_not_count_ebreak_misaligned_or_illegal_compressed) {
+  struct case_t {
+    std::uint32_t raw;
+    bool compressed;
+    std::uint32_t cause;
+    const char* what;
+  };
+  const case_t cases[] = {
+      {enc::ebreak, false, cause::breakpoint, "ebreak"},
+      {enc::c_ebreak, true, cause::breakpoint, "c.ebreak"},
+      {0x0000, true, cause::illegal_insn, "all-zero halfword"},
+      {enc::sw(2, 1, 2), false, cause::store_misaligned, "misaligned sw"},
+      {enc::amoadd(3, 1, 2), false, cause::store_misaligned, "misaligned amoadd.w"},
+  };
+  for (const case_t& c : cases) {
+    SCOPED_TRACE(c.what);
+    cpu->reset(code);
+    wfi_handler();
+    if (c.compressed) {
+      program16({static_cast<std::uint16_t>(c.raw), enc::c_nop});
+    } else {
+      program({c.raw});
+    }
+    cpu->set_reg(1, data + 1);
+    const std::uint64_t before = cpu->instret();
+    const std::uint32_t csr_before = csr(minstret);
+    step();
+    EXPECT_EQ(csr(mcause), c.cause);
+    EXPECT_EQ(cpu->instret(), before);
+    EXPECT_EQ(csr(minstret), csr_before);
+  }
+}
+
 TEST_F(iss, writes_to_read_only_csrs_are_illegal) {
   using namespace enc;
   const std::uint32_t bad[] = {csrrw(0, mhartid, 1), csrrw(3, mvendorid, 0),  csrrwi(0, mhartid, 0),
@@ -1384,6 +1538,26 @@ TEST_F(iss, writes_to_read_only_csrs_are_illegal) {
     cpu->set_reg(3, 0x1234);
     expect_trap(cause::illegal_insn, insn, code);
     EXPECT_EQ(cpu->reg(3), 0x1234u);
+  }
+}
+
+TEST_F(iss, every_machine_information_csr_is_read_only) {
+  using namespace enc;
+  for (std::uint32_t n : {mvendorid, marchid, mimpid, mhartid, mconfigptr}) {
+    SCOPED_TRACE(n);
+    EXPECT_EQ(exec(csrrs(3, n, 0), 0), 0u) << "a read is legal";
+    for (std::uint32_t insn :
+         {csrrw(0, n, 1), csrrs(3, n, 1), csrrc(3, n, 1), csrrwi(3, n, 0), csrrsi(3, n, 4)}) {
+      SCOPED_TRACE(insn);
+      cpu->reset(code);
+      wfi_handler();
+      program({insn});
+      cpu->set_reg(1, 5);
+      cpu->set_reg(3, 0x1234);
+      expect_trap(cause::illegal_insn, insn, code);
+      EXPECT_EQ(cpu->reg(3), 0x1234u);
+    }
+    EXPECT_FALSE(cpu->write_csr(n, 1)) << "not from outside either";
   }
 }
 
@@ -1411,6 +1585,32 @@ TEST_F(iss, unknown_csr_is_illegal) {
   std::uint32_t v = 0;
   EXPECT_FALSE(cpu->read_csr(0x7C0, v));
   EXPECT_FALSE(cpu->write_csr(0x7C0, 1));
+}
+
+TEST_F(iss, hpm_counters_and_event_selectors_exist_and_read_zero) {
+  // The privileged spec requires mhpmcounter3..31 (with the h halves on RV32) and mhpmevent3..31;
+  // a core with nothing to count may make them read-only zero: writes are ignored, not illegal.
+  using namespace enc;
+  for (std::uint32_t n : {0xB03u, 0xB10u, 0xB1Fu, 0xB83u, 0xB9Fu, 0x323u, 0x33Fu}) {
+    SCOPED_TRACE(n);
+    cpu->reset(code);
+    loop_handler(false);
+    program({csrrw(3, n, 1), csrrs(4, n, 0), csrrsi(5, n, 7), wfi});
+    cpu->set_reg(1, 0x1234);
+    for (unsigned r = 3; r <= 5; ++r) cpu->set_reg(r, 0xA5A5A5A5u);
+    EXPECT_EQ(run(), stop_reason::wfi);
+    EXPECT_EQ(cpu->pc(), code + 16) << "trapped";
+    EXPECT_EQ(cpu->reg(3), 0u);
+    EXPECT_EQ(cpu->reg(4), 0u);
+    EXPECT_EQ(cpu->reg(5), 0u);
+    EXPECT_TRUE(cpu->write_csr(n, 5));
+    EXPECT_EQ(csr(n), 0u);
+  }
+  // Their neighbours stay unknown.
+  for (std::uint32_t n : {0xB20u, 0xBA0u, 0x322u, 0x340u + 0x100u}) {
+    std::uint32_t v = 0;
+    EXPECT_FALSE(cpu->read_csr(n, v)) << std::hex << n;
+  }
 }
 
 TEST_F(iss, csr_read_modify_write_forms) {
@@ -1503,6 +1703,24 @@ TEST_F(iss, store_instruction_patches_code_ahead) {
   EXPECT_EQ(run(), stop_reason::wfi);
   EXPECT_EQ(cpu->pc(), code + 0x1C);
   EXPECT_EQ(cpu->reg(5), 101u);
+}
+
+TEST_F(iss, halfword_store_patches_an_executed_compressed_instruction) {
+  using namespace enc;
+  // 0: c.addi x5, 1   2: bne x9, x0, +20 (to 0x16)   6: addi x9, x0, 1   a: sh x7, 0(x8)
+  // e: fence.i   12: jal x0, -18 (to 0)   16: wfi
+  program16({0x0285});
+  put32(code + 0x02, bne(9, 0, 20));
+  put32(code + 0x06, addi(9, 0, 1));
+  put32(code + 0x0a, sh(7, 8, 0));
+  put32(code + 0x0e, fence_i);
+  put32(code + 0x12, jal(0, -18));
+  put32(code + 0x16, wfi);
+  cpu->set_reg(7, 0x02c1);  // c.addi x5, 16
+  cpu->set_reg(8, code);
+  EXPECT_EQ(run(), stop_reason::wfi);
+  EXPECT_EQ(cpu->pc(), code + 0x1a);
+  EXPECT_EQ(cpu->reg(5), 17u);
 }
 
 // ------------------------------------------------------------------ stops and faults
