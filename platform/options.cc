@@ -73,6 +73,7 @@ po::options_description run_description() {
       ("power-vcd", po::value<std::string>(), "write per-domain power (W) and domain states as a VCD to FILE")
       ("power-csv", po::value<std::string>(), "write per-domain average power per --power-interval as CSV to FILE")
       ("power-interval", po::value<time_value>(), "sample interval of --power-csv and --power-vcd (default 100us)")
+      ("emram-image", po::value<std::string>(), "eMRAM contents: read from FILE at start (missing: erased, 0xFF), written back atomically at exit")
 
       ("gen-memmap", po::value<std::string>(), "write edgevp_memmap.h and edgevp_memmap.ld for the configuration into DIR and exit")
       ("quiet,q", "do not print the end-of-run summary");
@@ -106,6 +107,8 @@ po::options_description soc_description() {
       ("peripheral.latency", po::value<time_value>(), "register access latency of every peripheral (default 10ns)")
       ("emram.read_latency", po::value<time_value>(), "eMRAM read latency (default 2.8ns)")
       ("emram.write_latency", po::value<time_value>(), "eMRAM write latency (default 20ns)")
+      ("emram.row_bytes", po::value<u64_value>(), "eMRAM row size: write endurance is counted per row (default 64)")
+      ("emram.endurance", po::value<u64_value>(), "eMRAM write cycles per row before a warning (default 100000)")
       ("clint.timebase", po::value<freq_value>(), "mtime frequency (default 1MHz)")
       ("syscon.platform_id", po::value<u64_value>(), "value of the syscon ID register (default 0xED6E0001)")
       ("uart.irq", po::value<u64_value>(), "interrupt-controller source of the UART (default 1)")
@@ -272,6 +275,7 @@ parsed_options parse_options(int argc, const char* const* argv) {
   get(vm, "power-vcd", r.power_vcd);
   get(vm, "power-csv", r.power_csv);
   get(vm, "power-interval", r.power_interval);
+  get(vm, "emram-image", r.emram_image);
   if (r.power_interval == sc_core::SC_ZERO_TIME) throw usage_error("option '--power-interval' must be greater than zero");
   get(vm, "gen-memmap", r.gen_memmap);
   if (r.quantum == sc_core::SC_ZERO_TIME) throw usage_error("option '--quantum' must be greater than zero");
@@ -302,6 +306,8 @@ parsed_options parse_options(int argc, const char* const* argv) {
   get(vm, "peripheral.latency", s.peripheral_latency);
   get(vm, "emram.read_latency", s.emram_read_latency);
   get(vm, "emram.write_latency", s.emram_write_latency);
+  get(vm, "emram.row_bytes", s.emram_row_bytes);
+  get(vm, "emram.endurance", s.emram_endurance);
   get(vm, "clint.timebase", s.clint_timebase_hz);
   v = s.platform_id;
   get(vm, "syscon.platform_id", v);

@@ -11,6 +11,7 @@
 
 #include "models/core/errors.h"
 #include "models/core/power_trace.h"
+#include "models/memory/nv_image.h"
 #include "platform/soc.h"
 #include "platform/units.h"
 
@@ -220,6 +221,11 @@ run_result simulate(const parsed_options& opts) {
 
   // Elaborate (binds the ports), load the image through the bus, then let the CPU run.
   sc_core::sc_start(sc_core::SC_ZERO_TIME);
+  if (!ro.emram_image.empty()) {
+    // The image first: the firmware's own eMRAM segments (XIP code) are loaded over it.
+    const std::vector<unsigned char> nv = memory::load_nv_image(ro.emram_image, top.emram.size());
+    std::copy(nv.begin(), nv.end(), top.emram.data());
+  }
   const elf_image img = top.load(ro.firmware);
   top.cpu.start();
   const auto t0 = std::chrono::steady_clock::now();
@@ -242,6 +248,13 @@ run_result simulate(const parsed_options& opts) {
   res.instructions = top.cpu.iss().instret();
   res.cycles = top.cpu.iss().cycles();
   top.power.checkpoint(res.sim_time);
+  if (!ro.emram_image.empty()) memory::save_nv_image_atomic(ro.emram_image, top.emram.data(), top.emram.size());
+  res.emram_row_writes = top.emram_wear->total_row_writes();
+  res.emram_rows_over_endurance = top.emram_wear->over_endurance();
+  res.emram_endurance = top.emram_wear->endurance();
+  res.emram_row_bytes = top.emram_wear->row_bytes();
+  for (const auto& w : top.emram_wear->worst(8))
+    if (w.count > 0) res.emram_worst_rows.push_back({w.row, opts.soc.emram.base + w.offset, w.count});
   if (power_csv) power_csv->finish(top.power.last_checkpoint());
   if (power_vcd) power_vcd->finish(top.power.last_checkpoint());
   res.power = summarise_power(top.power, top.power.last_checkpoint());
@@ -347,6 +360,11 @@ void write_report(const std::string& path, const parsed_options& opts, const run
   pj["deep_sleeps"] = p.deep_sleeps;
   pj["wake_ups"] = p.wake_ups;
   j["power"] = pj;
+  auto worst = nlohmann::ordered_json::array();
+  for (const auto& w : r.emram_worst_rows) worst.push_back({{"row", w.row}, {"address", w.address}, {"writes", w.writes}});
+  j["emram"] = {{"row_bytes", r.emram_row_bytes}, {"endurance", r.emram_endurance},
+                {"row_writes", r.emram_row_writes}, {"rows_over_endurance", r.emram_rows_over_endurance},
+                {"worst_rows", worst}};
   std::ofstream out(path, std::ios::trunc);
   if (!out) throw std::runtime_error("cannot write report '" + path + "'");
   out << j.dump(2) << '\n';

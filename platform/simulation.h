@@ -75,6 +75,11 @@ struct run_result {
   std::string uart;            // everything the UART transmitted
   std::vector<region_record> regions;
   power_summary power;
+  struct worn_row {
+    std::uint64_t row = 0, address = 0, writes = 0;
+  };
+  std::uint64_t emram_row_bytes = 0, emram_endurance = 0, emram_row_writes = 0, emram_rows_over_endurance = 0;
+  std::vector<worn_row> emram_worst_rows;  // most written first
 };
 
 // Builds the SoC, loads the firmware, runs it and writes the requested outputs.

@@ -150,6 +150,21 @@ soc::soc(const sc_core::sc_module_name& name, const soc_config& cfg, std::functi
 
   build_power();
 
+  if (cfg.emram_row_bytes == 0 || cfg.emram.size % cfg.emram_row_bytes != 0)
+    throw core::config_error("emram.row_bytes must divide emram.size");
+  if (cfg.emram_endurance == 0) throw core::config_error("emram.endurance must be positive");
+  emram_wear = std::make_unique<memory::wear_map>(cfg.emram.size / cfg.emram_row_bytes, cfg.emram_row_bytes,
+                                                  cfg.emram_endurance);
+  emram.on_write = [this](std::uint64_t offset, unsigned len) { emram_wear->record_write(offset, len); };
+  emram_wear->on_worn_out = [this](const memory::wear_entry& row) {
+    // One line per worn row, the first few only: the report lists the worst rows.
+    if (emram_wear->over_endurance() <= 8)
+      std::fprintf(stderr, "edgevp: warning: eMRAM row %llu (address 0x%08llx) passed its endurance of %llu writes\n",
+                   static_cast<unsigned long long>(row.row),
+                   static_cast<unsigned long long>(m_cfg.emram.base + row.offset),
+                   static_cast<unsigned long long>(emram_wear->endurance()));
+  };
+
   cpu.bus.bind(bus.in);
   m_debug.bind(bus.in);
   syscon.mem.bind(bus.in);

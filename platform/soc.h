@@ -14,6 +14,7 @@
 #include "models/cpu/cpu.h"
 #include "models/interconnect/router.h"
 #include "models/memory/memory.h"
+#include "models/memory/wear.h"
 #include "models/peripherals/clint.h"
 #include "models/peripherals/gpio.h"
 #include "models/peripherals/intc.h"
@@ -50,6 +51,8 @@ struct soc_config {
   sc_core::sc_time peripheral_latency = sc_core::sc_time(10, sc_core::SC_NS);  // register access
   sc_core::sc_time emram_read_latency = sc_core::sc_time(2.8, sc_core::SC_NS);  // CALIBRATION: STT-MRAM read
   sc_core::sc_time emram_write_latency = sc_core::sc_time(20, sc_core::SC_NS);  // CALIBRATION: STT-MRAM write
+  std::uint64_t emram_row_bytes = 64;                                   // wear is counted per row
+  std::uint64_t emram_endurance = memory::emram_endurance_cycles;       // CALIBRATION: 1e5 cycles
   double clint_timebase_hz = 1e6;
   std::uint32_t platform_id = 0xED6E0001u;
   unsigned uart_irq = 1;
@@ -100,6 +103,7 @@ class soc : public sc_core::sc_module {
   std::unique_ptr<pmu::pmu> pmu;
   peripherals::rtc rtc;
   std::unique_ptr<peripherals::gpio> gpio;
+  std::unique_ptr<memory::wear_map> emram_wear;
 
   // uart_tx receives every byte the firmware transmits. Throws core::config_error on an
   // impossible configuration (overlapping ranges, ...), std::runtime_error on an unreadable RX file.

@@ -5,9 +5,9 @@ edgevp=$1; elf=$2; dir=$3
 rm -rf "$dir"; mkdir -p "$dir"
 for run in a b; do
   "$edgevp" --quiet --vcd "$dir/$run.vcd" --trace-insn "$dir/$run.trace" --uart-out "$dir/$run.uart" \
-    --report "$dir/$run.json" "$elf"
+    --report "$dir/$run.json" --power-csv "$dir/$run.csv" --power-vcd "$dir/$run.pvcd" --power-interval 10us "$elf"
 done
-for f in vcd trace uart; do
+for f in vcd trace uart csv pvcd; do
   [ -s "$dir/a.$f" ] || { echo "FAIL: $f output is empty"; exit 1; }
   cmp "$dir/a.$f" "$dir/b.$f" || { echo "FAIL: $f differs between identical runs"; exit 1; }
 done

@@ -13,6 +13,7 @@ cp "$good" "$out/bigendian.elf"; printf '\x02' | dd of="$out/bigendian.elf" bs=1
 cp "$good" "$out/class64.elf"; printf '\x02' | dd of="$out/class64.elf" bs=1 seek=4 conv=notrunc 2>/dev/null   # EI_CLASS
 cp "$good" "$out/badphoff.elf"; printf '\xff\xff\xff\x7f' | dd of="$out/badphoff.elf" bs=1 seek=28 conv=notrunc 2>/dev/null  # e_phoff
 printf 'unknown.key = 1\n' > "$out/unknown_key.cfg"
+printf 'abcd' > "$out/short.img"   # an eMRAM image of the wrong size
 printf 'sram.size = lots\n' > "$out/bad_value.cfg"
 printf 'sram.size = 64KiB\n' > "$out/first.cfg"
 printf 'sram.size = 1KiB\n' > "$out/second.cfg"

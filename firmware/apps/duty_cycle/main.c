@@ -7,7 +7,8 @@
  * always-on domain (PMU, RTC, GPIO) powers down, SRAM included, so each wake-up is a reboot through
  * the boot ROM, which resumes at the vector stored in eMRAM (here _start: the C runtime is rebuilt).
  * After DUTY_CYCLES wake-ups the firmware checks every stored result against a recomputation and
- * exits. The code runs in place from eMRAM (link/emram.ld): SRAM contents do not survive.
+ * exits. A power-on (not a wake-up) with valid state in eMRAM resumes the count: with
+ * --emram-image, a run cut short by --max-time is continued by the next run. The code runs in place from eMRAM (link/emram.ld): SRAM contents do not survive.
  *
  * Regions: "active" around each wake-up's work (sense, infer, store).
  */
@@ -41,11 +42,14 @@ extern void _start(void);
 int main(void)
 {
     const uint32_t reason = pmu_wake_reason();
-    if (reason == PMU_REASON_POWER_ON || nv.magic != NV_MAGIC) {
+    if (nv.magic != NV_MAGIC || nv.wakeups >= DUTY_CYCLES) {
         nv.wakeups = 0;
         nv.magic = NV_MAGIC;
         printf("duty_cycle: cold boot, %u cycles of %u RTC ticks\n", (unsigned)DUTY_CYCLES,
                (unsigned)DUTY_PERIOD_TICKS);
+    } else if (reason == PMU_REASON_POWER_ON) {
+        /* Power was lost (a new run with --emram-image): the state in eMRAM survived. */
+        printf("duty_cycle: power-on, resuming at wake-up %u\n", (unsigned)nv.wakeups);
     }
 
     syscon_region_begin("active");
