@@ -101,7 +101,29 @@ void clint::update_mtip(sc_core::sc_time now) {
                sc_core::sc_time_stamp());
 }
 
-void clint::on_due() { update_mtip(sc_core::sc_time_stamp()); }
+void clint::on_due() {
+  if (domain_on()) update_mtip(sc_core::sc_time_stamp());
+}
+
+void clint::power_changed(core::power::state from, core::power::state to) {
+  using core::power::state;
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  if (to == state::on) {
+    if (from == state::off) {
+      reset();  // power-on: mtime from 0
+    } else {
+      set_mtime(now, m_frozen);  // the clock runs again from where it stopped
+      update_mtip(now);
+    }
+    return;
+  }
+  if (from == state::on) m_frozen = mtime_at(now);
+  m_due.cancel();
+  if (to == state::off) {
+    msip.lower();
+    mtip.lower();
+  }
+}
 
 void clint::reset_state() {
   // mtime restarts from 0 at the time of the reset.

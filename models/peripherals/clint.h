@@ -22,6 +22,11 @@
 //
 // Debug writes (a debugger) to MSIP, MTIMECMP or MTIME take effect like bus writes, without the
 // latency; debug reads of MTIME see the current value.
+//
+// Power: mtime is time-based activity. While the CLINT's domain is clock-gated or in retention
+// mtime stands still (and mtip does not rise); it counts on from the same value when the domain is
+// on again. When the domain was off, the CLINT comes back from reset: mtime restarts from 0 at
+// power-on, mtimecmp is all ones.
 #pragma once
 
 #include <cstdint>
@@ -58,6 +63,7 @@ class clint : public core::peripheral {
  protected:
   void reset_state() override;
   unsigned int transport_dbg(tlm::tlm_generic_payload& tx) override;
+  void power_changed(core::power::state from, core::power::state to) override;
 
  private:
   [[nodiscard]] std::uint64_t ticks_at(sc_core::sc_time t) const;  // floor(t * hz), no offset
@@ -68,6 +74,7 @@ class clint : public core::peripheral {
   std::uint64_t m_hz;
   std::uint64_t m_res_per_sec;  // time resolution units per second
   std::uint64_t m_offset = 0;   // mtime - ticks, mod 2^64
+  std::uint64_t m_frozen = 0;   // mtime while the clock is stopped
   sc_core::sc_event m_due{"due"};
 };
 

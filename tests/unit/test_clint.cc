@@ -273,3 +273,34 @@ TEST(clint, bad_timebase_is_a_configuration_error) {
 }
 
 }  // namespace
+
+namespace {
+
+namespace pw = edgevp::core::power;
+
+TEST(clint_power, gating_stops_mtime_and_power_off_restarts_it) {
+  pw::monitor mon{{0.8, 100e6}};
+  pw::domain& d = mon.add_domain("soc");
+  bench b;
+  b.dut.attach_power(mon, d);
+  sc_start(sc_time(10, SC_US));
+  EXPECT_EQ(b.mtime(), 10u);
+  b.write_cmp(30);
+  mon.set_state(d, pw::state::clock_gated, sc_core::sc_time_stamp());
+  EXPECT_EQ(b.bus.read32(MTIME_LO).status, tlm::TLM_GENERIC_ERROR_RESPONSE);
+  sc_start(sc_time(50, SC_US));  // past the compare time, but the clock is stopped
+  EXPECT_EQ(b.rises, 0u);
+  mon.set_state(d, pw::state::on, sc_core::sc_time_stamp());
+  EXPECT_EQ(b.mtime(), 10u);  // counts on from where it stopped
+  sc_start(sc_time(25, SC_US));
+  EXPECT_EQ(b.rises, 1u);
+  EXPECT_EQ(b.rose_at, sc_time(80, SC_US));  // 20 ticks after the clock restarted at 60 us
+  mon.set_state(d, pw::state::off, sc_core::sc_time_stamp());
+  EXPECT_FALSE(b.dut.mtip.level());
+  sc_start(sc_time(100, SC_US));
+  mon.set_state(d, pw::state::on, sc_core::sc_time_stamp());
+  EXPECT_EQ(b.mtime(), 0u);                 // from reset at power-on
+  EXPECT_EQ(b.dut.mtimecmp(), ~0ull);
+}
+
+}  // namespace
