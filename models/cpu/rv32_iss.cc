@@ -1,9 +1,10 @@
 // edgevp: RV32IMAC execution, traps, CSRs.
 #include "models/cpu/rv32_iss.h"
 
+#include <algorithm>
 #include <cstring>
-#include <ostream>
 #include <iomanip>
+#include <ostream>
 
 #include "models/cpu/rv32_disasm.h"
 #include "models/cpu/rv32_ops.h"
@@ -376,6 +377,38 @@ bool rv32_iss::exec_csr(const insn& d) {
   return true;
 }
 
+// ---------------------------------------------------------------- debugging
+
+void rv32_iss::add_breakpoint(std::uint32_t pc) {
+  m_breakpoints.push_back(pc);
+  m_debug_armed = true;
+  m_attention = true;
+}
+
+bool rv32_iss::remove_breakpoint(std::uint32_t pc) {
+  const auto it = std::find(m_breakpoints.begin(), m_breakpoints.end(), pc);
+  if (it == m_breakpoints.end()) return false;
+  m_breakpoints.erase(it);
+  m_debug_armed = m_stepping || !m_breakpoints.empty();
+  return true;
+}
+
+void rv32_iss::clear_breakpoints() {
+  m_breakpoints.clear();
+  m_debug_armed = m_stepping;
+}
+
+bool rv32_iss::has_breakpoint(std::uint32_t pc) const {
+  return std::find(m_breakpoints.begin(), m_breakpoints.end(), pc) != m_breakpoints.end();
+}
+
+void rv32_iss::set_single_step(bool on) {
+  m_stepping = on;
+  m_step_mark = m_instret + m_traps;
+  m_debug_armed = m_stepping || !m_breakpoints.empty();
+  m_attention = true;  // also: interrupts held back while stepping are looked at again
+}
+
 // ---------------------------------------------------------------- tracing
 
 void rv32_iss::trace(std::uint32_t pc, std::uint32_t raw) {
@@ -394,14 +427,21 @@ void rv32_iss::trace(std::uint32_t pc, std::uint32_t raw) {
 stop_reason rv32_iss::run(std::uint64_t cycle_limit) {
   while (m_cycles < cycle_limit) {
     if (EDGEVP_UNLIKELY(m_attention)) {
-      m_attention = false;
+      m_attention = m_debug_armed;  // debugging: look again before the next instruction
       if (m_fault != stop_reason::budget) {
         const stop_reason f = m_fault;
         m_fault = stop_reason::budget;
         return f;
       }
       if (m_stop) return stop_reason::halt;
-      if (check_interrupts()) {
+      if (m_debug_armed) {
+        if (m_stepping && m_instret + m_traps != m_step_mark) return stop_reason::step;
+        if (!m_stepping && check_interrupts()) {
+          m_attention = true;
+          continue;
+        }
+        if (!m_breakpoints.empty() && has_breakpoint(m_pc)) return stop_reason::breakpoint;
+      } else if (check_interrupts()) {
         if (m_fault != stop_reason::budget) { m_attention = true; continue; }
         continue;
       }

@@ -6,6 +6,8 @@
 // are reached through DMI regions the wrapper hands in; everything else goes to the wrapper's bus
 // interface. Interrupt lines, stop requests and CSR writes that may unmask an interrupt raise one
 // "attention" flag that the loop tests once per instruction; nothing else is checked per step.
+// Debugging (breakpoints, single step) rides on the same flag: while any is armed the flag stays
+// raised, so an undebugged run pays nothing for it.
 #pragma once
 
 #include <array>
@@ -50,7 +52,9 @@ struct dmi_region {
   std::uint32_t write_cycles = 0;  // per access
 };
 
-enum class stop_reason : std::uint8_t { budget, wfi, halt, unhandled_trap, fault_loop };
+// breakpoint: the pc reached a debug breakpoint (the instruction there has not executed);
+// step: single step done (one instruction retired, or one trap entered).
+enum class stop_reason : std::uint8_t { budget, wfi, halt, unhandled_trap, fault_loop, breakpoint, step };
 
 // mcause values (exceptions; interrupts have bit 31 set).
 namespace cause {
@@ -104,6 +108,20 @@ class rv32_iss {
   void request_stop() { m_stop = true; m_attention = true; }
   [[nodiscard]] bool stop_requested() const { return m_stop; }
   void clear_stop() { m_stop = false; }
+
+  // --- debugging (the GDB server): checked only while armed ---
+  // Breakpoints stop run() before the instruction at `pc` executes, every time it is reached
+  // (the debugger steps over one it is stopped at). One pc may be set several times (a software and
+  // a hardware breakpoint); each remove takes one away.
+  void add_breakpoint(std::uint32_t pc);
+  bool remove_breakpoint(std::uint32_t pc);  // false if none is set at pc
+  void clear_breakpoints();
+  [[nodiscard]] bool has_breakpoint(std::uint32_t pc) const;
+  // Single step: run() returns stop_reason::step once one instruction has retired or one trap has
+  // been entered. Interrupts are not taken while stepping (as QEMU's gdbstub does by default), so
+  // stepping through code does not wander into interrupt handlers.
+  void set_single_step(bool on);
+  [[nodiscard]] bool single_step() const { return m_stepping; }
 
   // --- memory ---
   void add_dmi(const dmi_region& r);
@@ -180,6 +198,11 @@ class rv32_iss {
 
   bool m_attention = false;
   bool m_stop = false;
+  // Debugging: m_debug_armed keeps m_attention raised so the checks run before every instruction.
+  bool m_debug_armed = false;
+  bool m_stepping = false;
+  std::uint64_t m_step_mark = 0;  // m_instret + m_traps when the step was armed
+  std::vector<std::uint32_t> m_breakpoints;
   unsigned m_trap_streak = 0;  // consecutive traps with no instruction retired
   stop_reason m_fault = stop_reason::budget;
   trap_record m_last_trap;
