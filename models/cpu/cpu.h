@@ -5,6 +5,11 @@
 // hints DMI on a b_transport), MMIO goes through b_transport with the CPU's local time offset as the
 // annotated delay. Cycle costs per instruction class are configuration. WFI idles on an event until
 // an enabled interrupt is pending: simulated time advances without executing anything.
+//
+// A debugger (the GDB server) can be attached: the CPU then stops for it at breakpoints, after a
+// single step, on a fault and whenever the debugger asks (polled at quantum boundaries). While it is
+// stopped the CPU's thread blocks inside the debugger, so no SystemC process runs and simulated
+// time does not advance.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +23,25 @@
 #include "models/cpu/rv32_iss.h"
 
 namespace edgevp::cpu {
+
+// What a stopped CPU does next, as the debugger decides.
+enum class debug_verdict : std::uint8_t {
+  resume,   // go on executing (the debugger has armed single step or breakpoints in the ISS)
+  deliver,  // a fault stop: let the fault end the run as it would without a debugger
+  kill,     // stop executing for good (the debugger killed the run)
+};
+
+// A debugger attached to the CPU. Both calls come from the CPU's thread.
+class cpu_debugger {
+ public:
+  virtual ~cpu_debugger() = default;
+  // Between quanta (and before the first instruction) while running; must not block unless the
+  // debugger holds the CPU at reset. True asks the CPU to stop (stopped(stop_reason::halt)).
+  virtual bool poll() = 0;
+  // The CPU stopped: stop_reason::breakpoint, step, unhandled_trap, fault_loop, or halt when poll()
+  // asked for it. Returns once the debugger lets the CPU go on.
+  virtual debug_verdict stopped(stop_reason why) = 0;
+};
 
 struct cpu_config {
   sc_core::sc_time clock_period = sc_core::sc_time(10, sc_core::SC_NS);  // 100 MHz
@@ -53,9 +77,19 @@ class cpu : public sc_core::sc_module, private rv32_bus {
   // Simulated time as the CPU sees it: sc_time_stamp() plus the cycles it ran ahead.
   [[nodiscard]] sc_core::sc_time local_time() const;
 
+  // Attaches a debugger (nullptr detaches); it must outlive the run.
+  void set_debugger(cpu_debugger* d) { m_debugger = d; }
+  // Debug access to memory as the CPU sees it (transport_dbg: no side effects, no time); returns
+  // the bytes done, which stop at the first byte no target serves.
+  std::size_t debug_read(std::uint32_t addr, unsigned char* data, std::size_t len);
+  std::size_t debug_write(std::uint32_t addr, const unsigned char* data, std::size_t len);
+
  private:
   void run();
   void sync();
+  // Hands a stop to the debugger; true if the CPU goes on executing.
+  bool debug_stop(stop_reason why);
+  std::size_t debug_access(tlm::tlm_command cmd, std::uint32_t addr, unsigned char* data, std::size_t len);
   void acquire_dmi(std::uint32_t addr);
   [[nodiscard]] sc_core::sc_time local_offset() const;
   [[nodiscard]] std::uint64_t to_cycles(const sc_core::sc_time& t) const;  // rounded up
@@ -75,6 +109,7 @@ class cpu : public sc_core::sc_module, private rv32_bus {
   tlm::tlm_generic_payload m_tx;
   std::uint32_t m_bus_error_count = 0;
   bool m_halted = false;
+  cpu_debugger* m_debugger = nullptr;
 };
 
 }  // namespace edgevp::cpu
