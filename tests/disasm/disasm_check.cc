@@ -7,7 +7,9 @@
 // edgevp::cpu::disassemble(raw, addr) with objdump's text, normalised to the disassembler's
 // contract (rv32_disasm.h): the tab between mnemonic and operands becomes one space, and the
 // trailing ` <symbol+offset>` and ` # <address>` annotations are dropped. Lines that are not
-// instructions (headers, symbols, data shown as .word/.short/.byte) are skipped.
+// instructions (headers, symbols, data shown as .word/.short/.byte) are skipped; a line that has an
+// instruction's address but no instruction this parser understands is a failure, so no instruction
+// of the listing escapes the comparison.
 //
 // Prints each mismatch and "N passed, M failed"; exits 1 on any mismatch or when fewer than N
 // (default 200) instructions were compared, so a broken pipeline can never pass quietly.
@@ -51,25 +53,30 @@ struct listing_line {
   std::string text;
 };
 
-// Splits "  1c:\t8000006f          \tjal\tzero,..." into its parts; false for anything else.
-bool parse(const std::string& line, listing_line& out) {
+enum class line_kind { other, data, insn, unparsed };
+
+// Splits "  1c:\t8000006f          \tjal\tzero,..." into its parts. `other` for lines without an
+// instruction address, `data` for data in a code section, `unparsed` for an address line whose
+// rest is not "raw<spaces><TAB>text".
+line_kind parse(const std::string& line, listing_line& out) {
   const auto colon = line.find(":\t");
-  if (colon == std::string::npos) return false;
+  if (colon == std::string::npos) return line_kind::other;
   const auto first = line.find_first_not_of(' ');
   const std::string address = line.substr(first, colon - first);
+  if (!is_hex(address)) return line_kind::other;
   const auto raw_end = line.find('\t', colon + 2);
-  if (!is_hex(address) || raw_end == std::string::npos) return false;
+  if (raw_end == std::string::npos) return line_kind::unparsed;
   std::string raw = line.substr(colon + 2, raw_end - colon - 2);
   trim_right(raw);
-  if (!is_hex(raw) || (raw.size() != 4 && raw.size() != 8)) return false;
+  if (!is_hex(raw) || (raw.size() != 4 && raw.size() != 8)) return line_kind::unparsed;
   out.text = line.substr(raw_end + 1);
   // Data in a code section (mapping symbol $d) is not an instruction.
   for (const char* data : {".word", ".short", ".byte"}) {
-    if (out.text.rfind(data, 0) == 0) return false;
+    if (out.text.rfind(data, 0) == 0) return line_kind::data;
   }
   out.address = static_cast<std::uint32_t>(std::strtoull(address.c_str(), nullptr, 16));
   out.raw = static_cast<std::uint32_t>(std::strtoul(raw.c_str(), nullptr, 16));
-  return true;
+  return line_kind::insn;
 }
 
 }  // namespace
@@ -90,7 +97,13 @@ int main(int argc, char** argv) {
   std::string line;
   listing_line insn;
   while (std::getline(std::cin, line)) {
-    if (!parse(line, insn)) continue;
+    const line_kind kind = parse(line, insn);
+    if (kind == line_kind::unparsed) {
+      ++failed;
+      std::cout << "UNPARSED '" << line << "'\n";
+      continue;
+    }
+    if (kind != line_kind::insn) continue;
     const std::string expected = normalise(insn.text);
     const std::string actual = edgevp::cpu::disassemble(insn.raw, insn.address);
     if (actual == expected) {
