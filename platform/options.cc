@@ -33,7 +33,7 @@ po::options_description run_description() {
       ("vcd", po::value<std::string>(), "write a VCD trace (interrupt lines, CPU sleep, bus errors, traps) to FILE")
       ("trace-insn", po::value<std::string>(), "write one line per retired instruction (pc, raw, disassembly) to FILE")
       ("gen-memmap", po::value<std::string>(), "write edgevp_memmap.h and edgevp_memmap.ld for the configuration into DIR and exit")
-      ("gdb", po::value<std::string>(), "serve the GDB remote protocol on 127.0.0.1:PORT (0: a free port, printed on stderr); a debugger may attach at any time")
+      ("gdb", po::value<std::string>()->value_name("PORT"), "serve the GDB remote protocol on 127.0.0.1:PORT (0: a free port, printed on stderr); a debugger may attach at any time")
       ("gdb-wait", "with --gdb: hold the CPU at reset until a debugger attaches")
       ("quiet,q", "do not print the end-of-run summary");
   return d;
