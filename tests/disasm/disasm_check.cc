@@ -13,11 +13,16 @@
 //
 // Prints each mismatch and "N passed, M failed"; exits 1 on any mismatch or when fewer than N
 // (default 200) instructions were compared, so a broken pipeline can never pass quietly.
+//
+//   disasm_check --emit-compressed          every 16-bit encoding (low bits != 11) as `.insn`
+//   disasm_check --emit-random N SEED       N pseudo-random 32-bit encodings as `.insn`
+// write assembly sources for the sweeps: encodings nobody wrote by hand, for objdump to judge.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <random>
 #include <string>
 
 #include "models/cpu/rv32_disasm.h"
@@ -86,8 +91,25 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--min") == 0 && i + 1 < argc) {
       minimum = std::strtol(argv[++i], nullptr, 10);
+    } else if (std::strcmp(argv[i], "--emit-compressed") == 0) {
+      std::cout << "\t.text\n";
+      for (unsigned h = 0; h < 0x10000; ++h)
+        if ((h & 3u) != 3u) std::printf("\t.insn 0x%04x\n", h);
+      return 0;
+    } else if (std::strcmp(argv[i], "--emit-random") == 0 && i + 2 < argc) {
+      const long n = std::strtol(argv[i + 1], nullptr, 10);
+      std::mt19937 rng(static_cast<std::uint32_t>(std::strtoul(argv[i + 2], nullptr, 10)));
+      std::cout << "\t.text\n";
+      for (long k = 0; k < n;) {
+        const std::uint32_t w = rng() | 3u;
+        if ((w & 0x1Cu) == 0x1Cu) continue;  // announces a 48-bit or longer instruction
+        std::printf("\t.insn 0x%08x\n", w);
+        ++k;
+      }
+      return 0;
     } else {
-      std::cerr << "usage: objdump -d -M no-aliases FILE | " << argv[0] << " [--min N]\n";
+      std::cerr << "usage: objdump -d -M no-aliases FILE | " << argv[0] << " [--min N]\n"
+                << "       " << argv[0] << " --emit-compressed | --emit-random N SEED\n";
       return 2;
     }
   }
