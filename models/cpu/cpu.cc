@@ -85,6 +85,7 @@ void cpu::run() {
       }
       case stop_reason::breakpoint:
       case stop_reason::step:
+      case stop_reason::watchpoint:
         debug_stop(why);
         break;
       case stop_reason::unhandled_trap:
@@ -106,7 +107,7 @@ void cpu::run() {
 }
 
 bool cpu::debug_stop(stop_reason why) {
-  if (m_debugger == nullptr) return why == stop_reason::breakpoint || why == stop_reason::step;
+  if (m_debugger == nullptr) return why != stop_reason::unhandled_trap && why != stop_reason::fault_loop;
   switch (m_debugger->stopped(why)) {
     case debug_verdict::resume:
       return true;

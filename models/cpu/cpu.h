@@ -38,8 +38,8 @@ class cpu_debugger {
   // Between quanta (and before the first instruction) while running; must not block unless the
   // debugger holds the CPU at reset. True asks the CPU to stop (stopped(stop_reason::halt)).
   virtual bool poll() = 0;
-  // The CPU stopped: stop_reason::breakpoint, step, unhandled_trap, fault_loop, or halt when poll()
-  // asked for it. Returns once the debugger lets the CPU go on.
+  // The CPU stopped: stop_reason::breakpoint, step, watchpoint, unhandled_trap, fault_loop, or halt
+  // when poll() asked for it. Returns once the debugger lets the CPU go on.
   virtual debug_verdict stopped(stop_reason why) = 0;
 };
 

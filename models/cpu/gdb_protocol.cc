@@ -114,6 +114,11 @@ gdb_session::result reply(std::string r, gdb_session::next n = gdb_session::next
 }
 
 const gdb_session::result malformed = reply("E01");
+
+// Z2 / Z3 / Z4.
+watch_kind watch_kind_of(int type) {
+  return type == 2 ? watch_kind::write : type == 3 ? watch_kind::read : watch_kind::access;
+}
 const gdb_session::result unsupported = reply("");
 
 std::string build_target_xml() {
@@ -295,13 +300,25 @@ std::string gdb_session::stop_reply() const {
       // Say which kind of breakpoint it was, if the debugger asked to be told (qSupported).
       bool sw = false, hw = false;
       for (const breakpoint& b : m_breakpoints) {
-        if (b.addr != m_iss.pc()) continue;
+        if (b.addr != m_iss.pc() || b.type > 1) continue;
         (b.type == 0 ? sw : hw) = true;
       }
       if (sw && m_swbreak)
         extra = "swbreak:;";
       else if (hw && m_hwbreak)
         extra = "hwbreak:;";
+      break;
+    }
+    case gdb_stop::kind::watchpoint: {
+      // The watched address the access touches, so that GDB knows which watchpoint it was.
+      const watch_kind k = m_iss.watch_hit_kind();
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%s:%x;",
+                    k == watch_kind::write  ? "watch"
+                    : k == watch_kind::read ? "rwatch"
+                                            : "awatch",
+                    m_iss.watch_address());
+      extra = buf;
       break;
     }
     case gdb_stop::kind::fault: sig = gdb_signal_for_cause(m_stop.mcause); break;
@@ -314,7 +331,12 @@ std::string gdb_session::stop_reply() const {
 }
 
 void gdb_session::release() {
-  for (const breakpoint& b : m_breakpoints) m_iss.remove_breakpoint(b.addr);
+  for (const breakpoint& b : m_breakpoints) {
+    if (b.type >= 2)
+      m_iss.remove_watchpoint(b.addr, b.len, watch_kind_of(b.type));
+    else
+      m_iss.remove_breakpoint(b.addr);
+  }
   m_breakpoints.clear();
   m_iss.set_single_step(false);
   m_no_ack = m_swbreak = m_hwbreak = false;
@@ -416,25 +438,35 @@ gdb_session::result gdb_session::write_memory(std::string_view p, bool binary) {
 }
 
 gdb_session::result gdb_session::breakpoint_packet(std::string_view p, bool insert) {
-  // Z<type>,<addr>,<kind>[;cond...]
+  // Z<type>,<addr>,<kind>[;cond...]: kind is the instruction length for breakpoints (ignored), the
+  // watched length for watchpoints.
   if (p.size() < 2 || p[1] != ',') return malformed;
   const int type = p[0] - '0';
   if (type < 0 || type > 4) return malformed;
-  if (type > 1) return unsupported;  // watchpoints: GDB falls back to its own (software) ones
   std::string_view rest = p.substr(2);
   rest = rest.substr(0, rest.find(';'));
   std::uint32_t addr = 0;
   std::uint64_t kind = 0;
   if (!parse_addr_len(rest, addr, kind)) return malformed;
-  const auto it = std::find_if(m_breakpoints.begin(), m_breakpoints.end(),
-                               [&](const breakpoint& b) { return b.type == type && b.addr == addr; });
+  const bool watch = type >= 2;
+  if (watch && (kind == 0 || kind > 0xFFFFFFFFull)) return malformed;
+  const auto len = watch ? static_cast<std::uint32_t>(kind) : 0u;
+  const auto it = std::find_if(m_breakpoints.begin(), m_breakpoints.end(), [&](const breakpoint& b) {
+    return b.type == type && b.addr == addr && b.len == len;
+  });
   // Idempotent, as the protocol asks: a repeated packet changes nothing.
   if (insert && it == m_breakpoints.end()) {
-    m_breakpoints.push_back({type, addr});
-    m_iss.add_breakpoint(addr);
+    m_breakpoints.push_back({type, addr, len});
+    if (watch)
+      m_iss.add_watchpoint(addr, len, watch_kind_of(type));
+    else
+      m_iss.add_breakpoint(addr);
   } else if (!insert && it != m_breakpoints.end()) {
     m_breakpoints.erase(it);
-    m_iss.remove_breakpoint(addr);
+    if (watch)
+      m_iss.remove_watchpoint(addr, len, watch_kind_of(type));
+    else
+      m_iss.remove_breakpoint(addr);
   }
   return reply("OK");
 }

@@ -6,7 +6,7 @@
 //     checksum held, an interrupt byte 0x03, an ack or a nak); gdb_frame() builds `$payload#xx`;
 //     gdb_escape()/gdb_unescape() handle binary data (0x7d escapes `#`, `$`, `}` and `*`).
 //   - the session: gdb_session answers one packet at a time against an rv32_iss (registers,
-//     breakpoints, single step) and two callbacks for memory (the CPU's debug transport), and says
+//     breakpoints, watchpoints, single step) and two callbacks for memory (the CPU's debug transport), and says
 //     what the CPU should do next (stay stopped, resume, deliver a fault, detach, kill).
 // gdb_server (gdb_server.h) puts the two on a TCP socket and attaches them to the CPU.
 //
@@ -91,6 +91,7 @@ struct gdb_stop {
     interrupt,   // Ctrl-C
     breakpoint,  // a Z0/Z1 breakpoint at the pc
     step,        // single step done
+    watchpoint,  // a Z2/Z3/Z4 watchpoint: the access at the pc has not happened yet
     fault,       // a trap the core cannot take (no handler, fault loop); mcause says which
   };
   kind type = kind::attach;
@@ -139,8 +140,9 @@ class gdb_session {
 
  private:
   struct breakpoint {
-    int type;  // 0 software, 1 hardware
+    int type;  // 0 software, 1 hardware breakpoint; 2 write, 3 read, 4 access watchpoint
     std::uint32_t addr;
+    std::uint32_t len;  // watchpoints
   };
 
   result query(std::string_view p);

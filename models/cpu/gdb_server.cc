@@ -157,6 +157,7 @@ debug_verdict gdb_server::stopped(stop_reason why) {
   switch (why) {
     case stop_reason::breakpoint: s.type = gdb_stop::kind::breakpoint; break;
     case stop_reason::step: s.type = gdb_stop::kind::step; break;
+    case stop_reason::watchpoint: s.type = gdb_stop::kind::watchpoint; break;
     case stop_reason::unhandled_trap:
     case stop_reason::fault_loop:
       s.type = gdb_stop::kind::fault;

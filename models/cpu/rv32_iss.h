@@ -53,8 +53,12 @@ struct dmi_region {
 };
 
 // breakpoint: the pc reached a debug breakpoint (the instruction there has not executed);
-// step: single step done (one instruction retired, or one trap entered).
-enum class stop_reason : std::uint8_t { budget, wfi, halt, unhandled_trap, fault_loop, breakpoint, step };
+// step: single step done (one instruction retired, or one trap entered);
+// watchpoint: the instruction at the pc is about to access a watched range (it has not executed).
+enum class stop_reason : std::uint8_t { budget, wfi, halt, unhandled_trap, fault_loop, breakpoint, step, watchpoint };
+
+// Which accesses a watchpoint catches (a mask: access = read | write).
+enum class watch_kind : std::uint8_t { write = 1, read = 2, access = 3 };
 
 // mcause values (exceptions; interrupts have bit 31 set).
 namespace cause {
@@ -115,13 +119,20 @@ class rv32_iss {
   // a hardware breakpoint); each remove takes one away.
   void add_breakpoint(std::uint32_t pc);
   bool remove_breakpoint(std::uint32_t pc);  // false if none is set at pc
-  void clear_breakpoints();
+  void clear_breakpoints();                   // and watchpoints
   [[nodiscard]] bool has_breakpoint(std::uint32_t pc) const;
   // Single step: run() returns stop_reason::step once one instruction has retired or one trap has
   // been entered. Interrupts are not taken while stepping (as QEMU's gdbstub does by default), so
   // stepping through code does not wander into interrupt handlers.
   void set_single_step(bool on);
   [[nodiscard]] bool single_step() const { return m_stepping; }
+  // Watchpoints stop run() before a load, store or AMO that touches [addr, addr + len) executes,
+  // as RISC-V triggers do (GDB steps over the access itself). Checked for code in DMI memory.
+  void add_watchpoint(std::uint32_t addr, std::uint32_t len, watch_kind kind);
+  bool remove_watchpoint(std::uint32_t addr, std::uint32_t len, watch_kind kind);  // false if not set
+  // The last watchpoint stop: the watched address the access touches first, and the watchpoint's kind.
+  [[nodiscard]] std::uint32_t watch_address() const { return m_watch_hit_addr; }
+  [[nodiscard]] watch_kind watch_hit_kind() const { return m_watch_hit_kind; }
 
   // --- memory ---
   void add_dmi(const dmi_region& r);
@@ -167,6 +178,8 @@ class rv32_iss {
 
   void take_trap(std::uint32_t cause, std::uint32_t tval);
   bool check_interrupts();  // takes the highest-priority enabled interrupt; true if taken
+  bool check_watchpoints();  // true if the instruction at m_pc would access a watched range
+  void update_debug_armed();
   void trace(std::uint32_t pc, std::uint32_t raw);
 
   const dmi_region* find_dmi(std::uint32_t addr, unsigned len, bool write);
@@ -203,6 +216,13 @@ class rv32_iss {
   bool m_stepping = false;
   std::uint64_t m_step_mark = 0;  // m_instret + m_traps when the step was armed
   std::vector<std::uint32_t> m_breakpoints;
+  struct watchpoint {
+    std::uint32_t addr, len;
+    watch_kind kind;
+  };
+  std::vector<watchpoint> m_watchpoints;
+  std::uint32_t m_watch_hit_addr = 0;
+  watch_kind m_watch_hit_kind = watch_kind::write;
   unsigned m_trap_streak = 0;  // consecutive traps with no instruction retired
   stop_reason m_fault = stop_reason::budget;
   trap_record m_last_trap;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debugs the hello firmware with gdb-multiarch in batch mode against `edgevp --gdb 0 --gdb-wait`:
-# breakpoints (software and hardware), continue, step into a function, finish, next, printing
-# locals, globals and a CSR, writing a variable and a register, and the run to the firmware's exit.
+# breakpoints (software and hardware), a read watchpoint, continue, step into a function, finish,
+# next, printing locals, globals and a CSR, writing a variable and a register, and the run to the
+# firmware's exit.
 #   gdb_session.sh EDGEVP GDB HELLO_ELF OUTDIR
 # edgevp picks a free port (--gdb 0) and prints it, so parallel runs cannot collide; every step
 # has a time limit, so a broken server fails the test instead of hanging it.
@@ -53,6 +54,9 @@ print bss_words[3]
 x/2xw &data_words
 stepi
 info registers pc
+rwatch small_data
+continue
+delete 2
 hbreak _exit
 continue
 print status
@@ -84,8 +88,10 @@ check "$g" "\$5 = 0x40001105" "print a CSR (misa)"
 check "$g" "\$6 = 0" "print mcause"
 check "$g" "\$7 = 7" "write a global and read it back"
 check "$g" "0x01234567	0x89abcdef" "examine memory"
-check "$g" "Hardware assisted breakpoint 2 at " "hardware breakpoint set"
-check "$g" "Breakpoint 2, _exit (status=" "hardware breakpoint hit at _exit"
+check "$g" "Hardware read watchpoint 2: small_data" "read watchpoint set"
+check "$g" "Value = 3237998080" "read watchpoint hit where main reads small_data"
+check "$g" "Hardware assisted breakpoint 3 at " "hardware breakpoint set"
+check "$g" "Breakpoint 3, _exit (status=" "hardware breakpoint hit at _exit"
 check "$g" "\$8 = 3" "the firmware saw the written global (exit status 3)"
 check "$g" "\$9 = 42" "write a register"
 check "$g" "exited with code 052]" "gdb sees the exit code (octal 052 = 42)"

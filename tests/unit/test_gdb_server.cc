@@ -365,12 +365,47 @@ TEST_F(gdb, Z0_and_Z1_set_iss_breakpoints_idempotently) {
   EXPECT_EQ(ask("z1,80000008,2"), "OK") << "removing again is harmless";
   EXPECT_EQ(ask("Z0,80000010,4;X1,0"), "OK") << "conditions are accepted (and ignored)";
   EXPECT_TRUE(iss.has_breakpoint(0x80000010u));
-  EXPECT_EQ(ask("Z2,80000100,4"), "") << "watchpoints: not offered, GDB falls back to its own";
-  for (const char* p : {"Z", "Z0", "Z0,", "Z0,zz,4", "Z9,80000000,4", "Z0,80000000", "Z0;80000000,4"})
+  for (const char* p :
+       {"Z", "Z0", "Z0,", "Z0,zz,4", "Z9,80000000,4", "Z0,80000000", "Z0;80000000,4", "Z2,80000000,0"})
     EXPECT_EQ(ask(p), "E01") << p;
   session.release();
   EXPECT_FALSE(iss.has_breakpoint(0x80000010u)) << "released with the connection";
   EXPECT_EQ(session.breakpoint_count(), 0u);
+}
+
+TEST_F(gdb, watchpoints_stop_before_the_access_and_name_the_address) {
+  // sw t0, 0x100(zero)... built on a base register: x1 = ram_base.
+  constexpr std::uint32_t sw_x2_0x104_x1 = 0x1020a223u;  // sw sp, 260(ra)
+  constexpr std::uint32_t lw_x3_0x108_x1 = 0x1080a183u;  // lw gp, 264(ra)
+  put32(ram_base, sw_x2_0x104_x1);
+  put32(ram_base + 4, lw_x3_0x108_x1);
+  put32(ram_base + 8, lw_x3_0x108_x1);
+  iss.set_reg(1, ram_base);
+  iss.set_reg(2, 0xAB);
+  EXPECT_EQ(ask("Z2,80000104,4"), "OK");
+  EXPECT_EQ(ask("Z3,80000108,4"), "OK");
+  EXPECT_EQ(ask("Z4,80000108,2"), "OK");
+  EXPECT_EQ(session.breakpoint_count(), 3u);
+  session.handle("c");
+  ASSERT_EQ(iss.run(iss.cycles() + 100), stop_reason::watchpoint);
+  session.set_stop({gdb_stop::kind::watchpoint, 0});
+  EXPECT_EQ(ask("?"), "T05thread:1;watch:80000104;");
+  EXPECT_EQ(ask("m80000104,1"), "00") << "the store has not happened";
+  EXPECT_EQ(ask("z2,80000104,4"), "OK");
+  session.handle("s");
+  ASSERT_EQ(iss.run(iss.cycles() + 100), stop_reason::step);
+  EXPECT_EQ(ask("m80000104,1"), "ab");
+  EXPECT_EQ(ask("z4,80000108,2"), "OK");
+  session.handle("c");
+  ASSERT_EQ(iss.run(iss.cycles() + 100), stop_reason::watchpoint);
+  session.set_stop({gdb_stop::kind::watchpoint, 0});
+  EXPECT_EQ(ask("?"), "T05thread:1;rwatch:80000108;");
+  EXPECT_EQ(ask("Z4,80000108,2"), "OK");
+  EXPECT_EQ(ask("z3,80000108,4"), "OK");
+  ASSERT_EQ(iss.run(iss.cycles() + 100), stop_reason::watchpoint);
+  EXPECT_EQ(session.stop_reply(), "T05thread:1;awatch:80000108;");
+  session.release();
+  EXPECT_EQ(iss.run(iss.cycles() + 3), stop_reason::budget) << "released with the connection";
 }
 
 TEST_F(gdb, breakpoint_stop_reply_says_which_kind_when_asked) {

@@ -18,7 +18,7 @@
 namespace edgevp::cpu {
 // Readable failure messages (found by GoogleTest through argument-dependent lookup).
 void PrintTo(stop_reason r, std::ostream* os) {
-  static const char* const names[] = {"budget", "wfi", "halt", "unhandled_trap", "fault_loop", "breakpoint", "step"};
+  static const char* const names[] = {"budget", "wfi", "halt", "unhandled_trap", "fault_loop", "breakpoint", "step", "watchpoint"};
   const auto i = static_cast<unsigned>(r);
   *os << (i < sizeof(names) / sizeof(names[0]) ? names[i] : "?");
 }
@@ -1737,6 +1737,73 @@ TEST_F(iss, single_step_across_budgets_and_wfi) {
   EXPECT_EQ(run(), stop_reason::step);
   EXPECT_EQ(cpu->pc(), code + 4);
   EXPECT_EQ(cpu->reg(5), 0u);
+}
+
+TEST_F(iss, write_watchpoint_stops_before_the_store) {
+  using namespace enc;
+  program({sw(2, 1, 0), lw(3, 1, 8), sw(2, 1, 8), wfi});
+  cpu->set_reg(1, data);
+  cpu->set_reg(2, 0x11223344u);
+  cpu->add_watchpoint(data + 8, 4, edgevp::cpu::watch_kind::write);
+  EXPECT_EQ(run(), stop_reason::watchpoint);
+  EXPECT_EQ(cpu->pc(), code + 8) << "the load of the watched word does not trigger a write watchpoint";
+  EXPECT_EQ(get32(data + 8), 0u) << "the store has not happened yet";
+  EXPECT_EQ(cpu->watch_address(), data + 8);
+  EXPECT_EQ(cpu->watch_hit_kind(), edgevp::cpu::watch_kind::write);
+  // GDB steps over the access with the watchpoint removed.
+  EXPECT_TRUE(cpu->remove_watchpoint(data + 8, 4, edgevp::cpu::watch_kind::write));
+  EXPECT_FALSE(cpu->remove_watchpoint(data + 8, 4, edgevp::cpu::watch_kind::write));
+  EXPECT_EQ(run(), stop_reason::wfi);
+  EXPECT_EQ(get32(data + 8), 0x11223344u);
+}
+
+TEST_F(iss, read_and_access_watchpoints) {
+  using namespace enc;
+  program({sw(2, 1, 0), lbu(3, 1, 2), wfi});
+  cpu->set_reg(1, data);
+  cpu->add_watchpoint(data, 4, edgevp::cpu::watch_kind::read);
+  EXPECT_EQ(run(), stop_reason::watchpoint);
+  EXPECT_EQ(cpu->pc(), code + 4) << "the store passes a read watchpoint; the byte load stops";
+  EXPECT_EQ(cpu->watch_address(), data + 2);
+  EXPECT_EQ(cpu->watch_hit_kind(), edgevp::cpu::watch_kind::read);
+  cpu->clear_breakpoints();
+  cpu->reset(code);
+  cpu->set_reg(1, data);
+  cpu->add_watchpoint(data + 3, 1, edgevp::cpu::watch_kind::access);
+  EXPECT_EQ(run(), stop_reason::watchpoint);
+  EXPECT_EQ(cpu->pc(), code) << "a word store overlapping the watched byte";
+  EXPECT_EQ(cpu->watch_address(), data + 3);
+  EXPECT_EQ(cpu->watch_hit_kind(), edgevp::cpu::watch_kind::access);
+}
+
+TEST_F(iss, watchpoints_see_compressed_and_atomic_accesses) {
+  using namespace enc;
+  // c.sw a0, 0(a1) = 0xc188; then amoadd.w x3, x2, (x1).
+  put16(code, 0xc188);
+  put32(code + 2, amoadd(3, 1, 2));
+  put32(code + 6, wfi);
+  cpu->set_reg(10, 5);
+  cpu->set_reg(11, data + 16);
+  cpu->set_reg(1, data + 32);
+  cpu->add_watchpoint(data + 16, 4, edgevp::cpu::watch_kind::write);
+  cpu->add_watchpoint(data + 32, 4, edgevp::cpu::watch_kind::read);
+  EXPECT_EQ(run(), stop_reason::watchpoint);
+  EXPECT_EQ(cpu->pc(), code);
+  ASSERT_TRUE(cpu->remove_watchpoint(data + 16, 4, edgevp::cpu::watch_kind::write));
+  EXPECT_EQ(run(), stop_reason::watchpoint);
+  EXPECT_EQ(cpu->pc(), code + 2) << "an AMO reads";
+  EXPECT_EQ(get32(data + 16), 5u);
+  ASSERT_TRUE(cpu->remove_watchpoint(data + 32, 4, edgevp::cpu::watch_kind::read));
+  EXPECT_EQ(run(), stop_reason::wfi);
+}
+
+TEST_F(iss, watchpoint_elsewhere_lets_the_program_run) {
+  using namespace enc;
+  program({sw(2, 1, 0), sw(2, 1, 4), lw(3, 1, 12), wfi});
+  cpu->set_reg(1, data);
+  cpu->add_watchpoint(data + 8, 4, edgevp::cpu::watch_kind::access);
+  EXPECT_EQ(run(), stop_reason::wfi);
+  EXPECT_EQ(cpu->instret(), 4u);
 }
 
 }  // namespace
