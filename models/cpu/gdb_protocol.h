@@ -6,8 +6,9 @@
 //     checksum held, an interrupt byte 0x03, an ack or a nak); gdb_frame() builds `$payload#xx`;
 //     gdb_escape()/gdb_unescape() handle binary data (0x7d escapes `#`, `$`, `}` and `*`).
 //   - the session: gdb_session answers one packet at a time against an rv32_iss (registers,
-//     breakpoints, watchpoints, single step) and two callbacks for memory (the CPU's debug transport), and says
-//     what the CPU should do next (stay stopped, resume, deliver a fault, detach, kill).
+//     breakpoints, watchpoints, single step) and two callbacks for memory (the CPU's debug
+//     transport), and says what the CPU should do next (stay stopped, resume, deliver a fault,
+//     detach, kill).
 // gdb_server (gdb_server.h) puts the two on a TCP socket and attaches them to the CPU.
 //
 // Registers: x0-x31 and pc are GDB numbers 0-32 (the `g` packet carries exactly these 33); the CSRs

@@ -55,7 +55,9 @@ struct dmi_region {
 // breakpoint: the pc reached a debug breakpoint (the instruction there has not executed);
 // step: single step done (one instruction retired, or one trap entered);
 // watchpoint: the instruction at the pc is about to access a watched range (it has not executed).
-enum class stop_reason : std::uint8_t { budget, wfi, halt, unhandled_trap, fault_loop, breakpoint, step, watchpoint };
+enum class stop_reason : std::uint8_t {
+  budget, wfi, halt, unhandled_trap, fault_loop, breakpoint, step, watchpoint
+};
 
 // Which accesses a watchpoint catches (a mask: access = read | write).
 enum class watch_kind : std::uint8_t { write = 1, read = 2, access = 3 };
@@ -129,8 +131,8 @@ class rv32_iss {
   // Watchpoints stop run() before a load, store or AMO that touches [addr, addr + len) executes,
   // as RISC-V triggers do (GDB steps over the access itself). Checked for code in DMI memory.
   void add_watchpoint(std::uint32_t addr, std::uint32_t len, watch_kind kind);
-  bool remove_watchpoint(std::uint32_t addr, std::uint32_t len, watch_kind kind);  // false if not set
-  // The last watchpoint stop: the watched address the access touches first, and the watchpoint's kind.
+  bool remove_watchpoint(std::uint32_t addr, std::uint32_t len, watch_kind kind);  // false: not set
+  // The last watchpoint stop: the first watched address the access touches, the watchpoint's kind.
   [[nodiscard]] std::uint32_t watch_address() const { return m_watch_hit_addr; }
   [[nodiscard]] watch_kind watch_hit_kind() const { return m_watch_hit_kind; }
 
