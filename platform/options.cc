@@ -1,5 +1,6 @@
 #include "platform/options.h"
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -76,6 +77,8 @@ po::options_description run_description() {
       ("emram-image", po::value<std::string>(), "eMRAM contents: read from FILE at start (missing: erased, 0xFF), written back atomically at exit")
 
       ("gen-memmap", po::value<std::string>(), "write edgevp_memmap.h and edgevp_memmap.ld for the configuration into DIR and exit")
+      ("gdb", po::value<std::string>()->value_name("PORT"), "serve the GDB remote protocol on 127.0.0.1:PORT (0: a free port, printed on stderr); a debugger may attach at any time")
+      ("gdb-wait", "with --gdb: hold the CPU at reset until a debugger attaches")
       ("quiet,q", "do not print the end-of-run summary");
   return d;
 }
@@ -225,11 +228,12 @@ std::string help_text() {
         "  64     usage error: unknown option, malformed value, missing firmware\n"
         "  65     image error: missing, truncated, corrupt, 64-bit or non-RISC-V ELF, segment outside memory\n"
         "  70     internal error\n"
-        "  74     an output file cannot be written\n"
+        "  74     an output file cannot be written, or the GDB port cannot be opened\n"
         "  78     configuration error: overlapping or impossible memory map\n"
         "  123    deadlock: the CPU waits for an interrupt that nothing can raise\n"
         "  124    --max-time reached before the firmware exited\n"
-        "  125    unhandled trap (no trap handler installed) or a fault loop\n";
+        "  125    unhandled trap (no trap handler installed) or a fault loop\n"
+        "  137    the debugger killed the run (gdb `kill`)\n";
   return os.str();
 }
 
@@ -278,6 +282,16 @@ parsed_options parse_options(int argc, const char* const* argv) {
   get(vm, "emram-image", r.emram_image);
   if (r.power_interval == sc_core::SC_ZERO_TIME) throw usage_error("option '--power-interval' must be greater than zero");
   get(vm, "gen-memmap", r.gen_memmap);
+  if (vm.count("gdb") != 0) {
+    const std::string port = vm["gdb"].as<std::string>();
+    char* end = nullptr;
+    const unsigned long v = std::strtoul(port.c_str(), &end, 10);
+    if (port.empty() || port.find_first_not_of("0123456789") != std::string::npos || *end != '\0' || v > 65535)
+      throw usage_error("option '--gdb': '" + port + "' is not a TCP port (0 to 65535)");
+    r.gdb_port = static_cast<std::uint16_t>(v);
+  }
+  r.gdb_wait = vm.count("gdb-wait") != 0;
+  if (r.gdb_wait && !r.gdb_port) throw usage_error("option '--gdb-wait' needs '--gdb PORT'");
   if (r.quantum == sc_core::SC_ZERO_TIME) throw usage_error("option '--quantum' must be greater than zero");
   if (r.max_time == sc_core::SC_ZERO_TIME) throw usage_error("option '--max-time' must be greater than zero");
 

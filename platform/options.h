@@ -1,6 +1,7 @@
 // edgevp: command line and configuration files (one Boost.Program_options table for both).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -18,11 +19,12 @@ inline constexpr int scenario_failed = 1;   // --scenario: an expectation was no
 inline constexpr int usage = 64;            // unknown option, malformed value, missing argument
 inline constexpr int image = 65;            // missing, corrupt or unsuitable ELF image
 inline constexpr int internal = 70;         // a bug in edgevp
-inline constexpr int io = 74;               // an output file cannot be written
+inline constexpr int io = 74;               // an output file cannot be written, the GDB port cannot be opened
 inline constexpr int config = 78;           // a configuration that cannot be built
 inline constexpr int deadlock = 123;        // nothing left to happen: WFI with no wake-up source
 inline constexpr int time_limit = 124;      // --max-time reached before the firmware exited
 inline constexpr int fault = 125;           // unhandled trap or fault loop
+inline constexpr int killed = 137;          // the debugger killed the run (gdb `kill`), as 128 + SIGKILL
 }  // namespace exit_code
 
 class usage_error : public std::runtime_error {
@@ -60,6 +62,8 @@ struct run_options {
   sc_core::sc_time power_interval = sc_core::sc_time(100, sc_core::SC_US);
   std::string emram_image;
   std::string gen_memmap;
+  std::optional<std::uint16_t> gdb_port;  // --gdb PORT (0: any free port)
+  bool gdb_wait = false;
   bool quiet = false;
 };
 

@@ -12,6 +12,7 @@
 #include "models/core/errors.h"
 #include "models/core/power_trace.h"
 #include "models/memory/nv_image.h"
+#include "models/cpu/gdb_server.h"
 #include "platform/soc.h"
 #include "platform/units.h"
 
@@ -25,6 +26,7 @@ const char* reason_name(exit_reason r) {
     case exit_reason::fault_loop: return "fault_loop";
     case exit_reason::time_limit: return "time_limit";
     case exit_reason::deadlock: return "deadlock";
+    case exit_reason::killed: return "killed";
   }
   return "?";
 }
@@ -227,6 +229,17 @@ run_result simulate(const parsed_options& opts) {
     std::copy(nv.begin(), nv.end(), top.emram.data());
   }
   const elf_image img = top.load(ro.firmware);
+
+  // The debugger's port, once the image is there to be debugged.
+  std::unique_ptr<cpu::gdb_server> gdb;
+  if (ro.gdb_port) {
+    gdb = std::make_unique<cpu::gdb_server>(top.cpu, *ro.gdb_port, ro.gdb_wait);
+    gdb->on_kill = [&] { finish(exit_reason::killed, 0); };
+    top.cpu.set_debugger(gdb.get());
+    std::fprintf(stderr, "edgevp: GDB server listening on 127.0.0.1:%u%s\n", static_cast<unsigned>(gdb->port()),
+                 ro.gdb_wait ? " (the CPU waits for a debugger to attach)" : "");
+    std::fflush(stderr);
+  }
   top.cpu.start();
   const auto t0 = std::chrono::steady_clock::now();
   sc_core::sc_start(ro.max_time, sc_core::SC_EXIT_ON_STARVATION);
@@ -296,6 +309,17 @@ run_result simulate(const parsed_options& opts) {
       res.process_code = exit_code::deadlock;
       res.message = "deadlock: the CPU waits for an interrupt (WFI) that nothing can raise" + at;
       break;
+    case exit_reason::killed:
+      res.process_code = exit_code::killed;
+      res.message = "killed by the debugger" + at;
+      break;
+  }
+  if (gdb) {  // an attached debugger learns how the run ended
+    if (res.reason == exit_reason::unhandled_trap || res.reason == exit_reason::fault_loop)
+      gdb->terminated(res.cause);
+    else
+      gdb->exited(res.process_code);
+    top.cpu.set_debugger(nullptr);
   }
   if (!ro.report.empty()) write_report(ro.report, opts, res);
   return res;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs every test: install what is missing; the CI build (release, warnings are errors)
-# runs unit benches, CLI tests, scenarios and the ISS-vs-QEMU differential test (label diff); the
-# sanitizer build (ASan + UBSan) runs the unit benches.
+# runs unit benches, CLI tests, scenarios, the ISS-vs-QEMU differential test (label diff) and the
+# GDB server tests (label gdb); the sanitizer build (ASan + UBSan) runs the unit benches.
 # Slow sweeps carry the ctest label "slow" and are left to bench/ (run them with: ctest -L slow).
 set -euo pipefail
 cd "$(dirname "$0")/.."

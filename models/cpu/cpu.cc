@@ -89,6 +89,11 @@ void cpu::sync() {
 void cpu::run() {
   m_qk.reset();
   for (;;) {
+    // A debugger is asked between quanta whether it wants the CPU (Ctrl-C, a new connection).
+    if (m_debugger != nullptr && !m_halted && m_debugger->poll()) {
+      debug_stop(stop_reason::halt);
+      continue;
+    }
     // Run up to the next quantum boundary, or to the next thing another process has scheduled
     // (a timer compare, a peripheral event), whichever is first: that event's interrupt is then
     // taken on time rather than up to a quantum late. One kernel query per quantum.
@@ -117,10 +122,20 @@ void cpu::run() {
         sleeping.write(false);
         break;
       }
+      case stop_reason::breakpoint:
+      case stop_reason::step:
+      case stop_reason::watchpoint:
+        debug_stop(why);
+        break;
       case stop_reason::unhandled_trap:
       case stop_reason::fault_loop:
-        m_halted = true;
-        if (on_fault) on_fault(why, m_iss.last_trap());
+        // With a debugger attached the fault stops the CPU first; the debugger may fix things
+        // and resume, or deliver the fault, which ends the run as it would without it.
+        if (debug_stop(why)) break;
+        if (!m_halted) {
+          m_halted = true;
+          if (on_fault) on_fault(why, m_iss.last_trap());
+        }
         sc_core::wait(m_never);
         break;
       case stop_reason::halt:
@@ -141,6 +156,50 @@ void cpu::run() {
       m_synced_cycles = m_iss.cycles();
     }
   }
+}
+
+bool cpu::debug_stop(stop_reason why) {
+  if (m_debugger == nullptr) return why != stop_reason::unhandled_trap && why != stop_reason::fault_loop;
+  switch (m_debugger->stopped(why)) {
+    case debug_verdict::resume:
+      return true;
+    case debug_verdict::deliver:
+      return false;
+    case debug_verdict::kill:
+      m_halted = true;
+      m_iss.request_stop();
+      return false;
+  }
+  return false;
+}
+
+std::size_t cpu::debug_access(tlm::tlm_command cmd, std::uint32_t addr, unsigned char* data,
+                              std::size_t len) {
+  std::size_t done = 0;
+  // The address space ends at 4 GiB: no wrap-around to 0.
+  len = std::min<std::uint64_t>(len, 0x100000000ull - addr);
+  while (done < len) {
+    tlm::tlm_generic_payload tx;
+    tx.set_command(cmd);
+    tx.set_address(static_cast<std::uint64_t>(addr) + done);
+    tx.set_data_ptr(data + done);
+    const auto n = static_cast<unsigned>(std::min<std::size_t>(len - done, 1u << 20));
+    tx.set_data_length(n);
+    tx.set_streaming_width(n);
+    const unsigned got = bus->transport_dbg(tx);
+    done += got;
+    if (got == 0) break;
+  }
+  return done;
+}
+
+std::size_t cpu::debug_read(std::uint32_t addr, unsigned char* data, std::size_t len) {
+  return debug_access(tlm::TLM_READ_COMMAND, addr, data, len);
+}
+
+std::size_t cpu::debug_write(std::uint32_t addr, const unsigned char* data, std::size_t len) {
+  // TLM takes a non-const pointer; a write does not modify the buffer.
+  return debug_access(tlm::TLM_WRITE_COMMAND, addr, const_cast<unsigned char*>(data), len);
 }
 
 bool cpu::transport(tlm::tlm_command cmd, std::uint32_t addr, void* data, unsigned len, std::uint64_t& stall) {

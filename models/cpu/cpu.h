@@ -11,6 +11,11 @@
 // retention. What WFI does to power is the PMU's decision (on_wfi): stay clocked, clock-gate the
 // core, or power the core down; a core whose domain comes back on after being off restarts from
 // its reset pc (architectural reset). The clock period can change while running (DVFS).
+//
+// A debugger (the GDB server) can be attached: the CPU then stops for it at breakpoints, after a
+// single step, on a fault and whenever the debugger asks (polled at quantum boundaries). While it is
+// stopped the CPU's thread blocks inside the debugger, so no SystemC process runs and simulated
+// time does not advance.
 #pragma once
 
 #include <cstdint>
@@ -35,6 +40,25 @@ struct cpu_power {
   core::power::curve background = 50e-6;  // W while clocked at the reference OPP (U: clock tree, idle)
   core::power::curve leakage = 35.5e-6;   // W (CALIBRATION.md: RI5CY-class leakage 35.5 uW)
   core::power::curve retention = 3.5e-6;  // W in state retention (U)
+};
+
+// What a stopped CPU does next, as the debugger decides.
+enum class debug_verdict : std::uint8_t {
+  resume,   // go on executing (the debugger has armed single step or breakpoints in the ISS)
+  deliver,  // a fault stop: let the fault end the run as it would without a debugger
+  kill,     // stop executing for good (the debugger killed the run)
+};
+
+// A debugger attached to the CPU. Both calls come from the CPU's thread.
+class cpu_debugger {
+ public:
+  virtual ~cpu_debugger() = default;
+  // Between quanta (and before the first instruction) while running; must not block unless the
+  // debugger holds the CPU at reset. True asks the CPU to stop (stopped(stop_reason::halt)).
+  virtual bool poll() = 0;
+  // The CPU stopped: stop_reason::breakpoint, step, watchpoint, unhandled_trap, fault_loop, or halt
+  // when poll() asked for it. Returns once the debugger lets the CPU go on.
+  virtual debug_verdict stopped(stop_reason why) = 0;
 };
 
 struct cpu_config {
@@ -91,9 +115,19 @@ class cpu : public sc_core::sc_module, private rv32_bus {
   [[nodiscard]] core::power::component& power() { return m_power; }
   [[nodiscard]] std::uint64_t power_on_resets() const { return m_power_on_resets; }
 
+  // Attaches a debugger (nullptr detaches); it must outlive the run.
+  void set_debugger(cpu_debugger* d) { m_debugger = d; }
+  // Debug access to memory as the CPU sees it (transport_dbg: no side effects, no time); returns
+  // the bytes done, which stop at the first byte no target serves.
+  std::size_t debug_read(std::uint32_t addr, unsigned char* data, std::size_t len);
+  std::size_t debug_write(std::uint32_t addr, const unsigned char* data, std::size_t len);
+
  private:
   void run();
   void sync();
+  // Hands a stop to the debugger; true if the CPU goes on executing.
+  bool debug_stop(stop_reason why);
+  std::size_t debug_access(tlm::tlm_command cmd, std::uint32_t addr, unsigned char* data, std::size_t len);
   void acquire_dmi(std::uint32_t addr);
   [[nodiscard]] sc_core::sc_time local_offset() const;
   [[nodiscard]] std::uint64_t to_cycles(const sc_core::sc_time& t) const;  // rounded up
@@ -117,6 +151,7 @@ class cpu : public sc_core::sc_module, private rv32_bus {
   bool m_reset_pending = false;  // the domain came back on after being off
   std::uint64_t m_power_on_resets = 0;
   core::power::component m_power;
+  cpu_debugger* m_debugger = nullptr;
 };
 
 }  // namespace edgevp::cpu

@@ -1,9 +1,10 @@
 // edgevp: RV32IMAC execution, traps, CSRs.
 #include "models/cpu/rv32_iss.h"
 
+#include <algorithm>
 #include <cstring>
-#include <ostream>
 #include <iomanip>
+#include <ostream>
 
 #include "models/cpu/rv32_disasm.h"
 #include "models/cpu/rv32_ops.h"
@@ -397,6 +398,100 @@ bool rv32_iss::exec_csr(const insn& d) {
   return true;
 }
 
+// ---------------------------------------------------------------- debugging
+
+void rv32_iss::update_debug_armed() {
+  m_debug_armed = m_stepping || !m_breakpoints.empty() || !m_watchpoints.empty();
+  m_attention = true;  // also: interrupts held back while stepping are looked at again
+}
+
+void rv32_iss::add_breakpoint(std::uint32_t pc) {
+  m_breakpoints.push_back(pc);
+  update_debug_armed();
+}
+
+bool rv32_iss::remove_breakpoint(std::uint32_t pc) {
+  const auto it = std::find(m_breakpoints.begin(), m_breakpoints.end(), pc);
+  if (it == m_breakpoints.end()) return false;
+  m_breakpoints.erase(it);
+  update_debug_armed();
+  return true;
+}
+
+void rv32_iss::clear_breakpoints() {
+  m_breakpoints.clear();
+  m_watchpoints.clear();
+  update_debug_armed();
+}
+
+bool rv32_iss::has_breakpoint(std::uint32_t pc) const {
+  return std::find(m_breakpoints.begin(), m_breakpoints.end(), pc) != m_breakpoints.end();
+}
+
+void rv32_iss::set_single_step(bool on) {
+  m_stepping = on;
+  m_step_mark = m_instret + m_traps;
+  update_debug_armed();
+}
+
+void rv32_iss::add_watchpoint(std::uint32_t addr, std::uint32_t len, watch_kind kind) {
+  m_watchpoints.push_back({addr, len == 0 ? 1 : len, kind});
+  update_debug_armed();
+}
+
+bool rv32_iss::remove_watchpoint(std::uint32_t addr, std::uint32_t len, watch_kind kind) {
+  if (len == 0) len = 1;
+  const auto it = std::find_if(m_watchpoints.begin(), m_watchpoints.end(), [&](const watchpoint& w) {
+    return w.addr == addr && w.len == len && w.kind == kind;
+  });
+  if (it == m_watchpoints.end()) return false;
+  m_watchpoints.erase(it);
+  update_debug_armed();
+  return true;
+}
+
+bool rv32_iss::check_watchpoints() {
+  // Decode the next instruction without executing it: no fetch cycles, no bus access.
+  const dmi_region* r = find_dmi(m_pc, 2, false);
+  if (r == nullptr) return false;
+  const unsigned char* p = r->ptr + (m_pc - r->base);
+  std::uint16_t lo = 0, hi = 0;
+  std::memcpy(&lo, p, 2);
+  if ((lo & 3) == 3) {
+    if (r->size - (m_pc - r->base) < 4) return false;
+    std::memcpy(&hi, p + 2, 2);
+  }
+  insn d;
+  decode(lo | (static_cast<std::uint32_t>(hi) << 16), m_pc, d);
+  unsigned mask = 0, size = 4;
+  std::uint32_t addr = m_x[d.rs1] + static_cast<std::uint32_t>(d.imm);
+  switch (d.op) {
+    case op::lb: case op::lbu: mask = 2; size = 1; break;
+    case op::lh: case op::lhu: mask = 2; size = 2; break;
+    case op::lw: mask = 2; break;
+    case op::sb: mask = 1; size = 1; break;
+    case op::sh: mask = 1; size = 2; break;
+    case op::sw: mask = 1; break;
+    case op::lr_w: mask = 2; addr = m_x[d.rs1]; break;
+    case op::sc_w: mask = 1; addr = m_x[d.rs1]; break;
+    case op::amoswap_w: case op::amoadd_w: case op::amoxor_w: case op::amoand_w: case op::amoor_w:
+    case op::amomin_w: case op::amomax_w: case op::amominu_w: case op::amomaxu_w:
+      mask = 3; addr = m_x[d.rs1]; break;
+    default: return false;
+  }
+  for (const watchpoint& w : m_watchpoints) {
+    if ((static_cast<unsigned>(w.kind) & mask) == 0) continue;
+    // Overlap of [addr, addr + size) and [w.addr, w.addr + w.len), without wrapping.
+    const std::uint64_t a0 = addr, a1 = a0 + size, w0 = w.addr, w1 = w0 + w.len;
+    if (a0 < w1 && w0 < a1) {
+      m_watch_hit_addr = static_cast<std::uint32_t>(std::max(a0, w0));
+      m_watch_hit_kind = w.kind;
+      return true;
+    }
+  }
+  return false;
+}
+
 // ---------------------------------------------------------------- tracing
 
 void rv32_iss::trace(std::uint32_t pc, std::uint32_t raw) {
@@ -415,7 +510,7 @@ void rv32_iss::trace(std::uint32_t pc, std::uint32_t raw) {
 stop_reason rv32_iss::run(std::uint64_t cycle_limit) {
   while (m_cycles < cycle_limit) {
     if (EDGEVP_UNLIKELY(m_attention)) {
-      m_attention = false;
+      m_attention = m_debug_armed;  // debugging: look again before the next instruction
       if (m_fault != stop_reason::budget) {
         const stop_reason f = m_fault;
         m_fault = stop_reason::budget;
@@ -426,7 +521,15 @@ stop_reason rv32_iss::run(std::uint64_t cycle_limit) {
         m_yield = false;
         return stop_reason::budget;
       }
-      if (check_interrupts()) {
+      if (m_debug_armed) {
+        if (m_stepping && m_instret + m_traps != m_step_mark) return stop_reason::step;
+        if (!m_stepping && check_interrupts()) {
+          m_attention = true;
+          continue;
+        }
+        if (!m_breakpoints.empty() && has_breakpoint(m_pc)) return stop_reason::breakpoint;
+        if (!m_watchpoints.empty() && check_watchpoints()) return stop_reason::watchpoint;
+      } else if (check_interrupts()) {
         if (m_fault != stop_reason::budget) { m_attention = true; continue; }
         continue;
       }

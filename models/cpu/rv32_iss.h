@@ -6,6 +6,8 @@
 // are reached through DMI regions the wrapper hands in; everything else goes to the wrapper's bus
 // interface. Interrupt lines, stop requests and CSR writes that may unmask an interrupt raise one
 // "attention" flag that the loop tests once per instruction; nothing else is checked per step.
+// Debugging (breakpoints, single step) rides on the same flag: while any is armed the flag stays
+// raised, so an undebugged run pays nothing for it.
 #pragma once
 
 #include <array>
@@ -54,7 +56,15 @@ struct dmi_region {
   core::access_counters* counters = nullptr;
 };
 
-enum class stop_reason : std::uint8_t { budget, wfi, halt, unhandled_trap, fault_loop };
+// breakpoint: the pc reached a debug breakpoint (the instruction there has not executed);
+// step: single step done (one instruction retired, or one trap entered);
+// watchpoint: the instruction at the pc is about to access a watched range (it has not executed).
+enum class stop_reason : std::uint8_t {
+  budget, wfi, halt, unhandled_trap, fault_loop, breakpoint, step, watchpoint
+};
+
+// Which accesses a watchpoint catches (a mask: access = read | write).
+enum class watch_kind : std::uint8_t { write = 1, read = 2, access = 3 };
 
 // mcause values (exceptions; interrupts have bit 31 set).
 namespace cause {
@@ -119,6 +129,27 @@ class rv32_iss {
   // re-plans its budget, e.g. after a clock change).
   void request_yield() { m_yield = true; m_attention = true; }
 
+  // --- debugging (the GDB server): checked only while armed ---
+  // Breakpoints stop run() before the instruction at `pc` executes, every time it is reached
+  // (the debugger steps over one it is stopped at). One pc may be set several times (a software and
+  // a hardware breakpoint); each remove takes one away.
+  void add_breakpoint(std::uint32_t pc);
+  bool remove_breakpoint(std::uint32_t pc);  // false if none is set at pc
+  void clear_breakpoints();                   // and watchpoints
+  [[nodiscard]] bool has_breakpoint(std::uint32_t pc) const;
+  // Single step: run() returns stop_reason::step once one instruction has retired or one trap has
+  // been entered. Interrupts are not taken while stepping (as QEMU's gdbstub does by default), so
+  // stepping through code does not wander into interrupt handlers.
+  void set_single_step(bool on);
+  [[nodiscard]] bool single_step() const { return m_stepping; }
+  // Watchpoints stop run() before a load, store or AMO that touches [addr, addr + len) executes,
+  // as RISC-V triggers do (GDB steps over the access itself). Checked for code in DMI memory.
+  void add_watchpoint(std::uint32_t addr, std::uint32_t len, watch_kind kind);
+  bool remove_watchpoint(std::uint32_t addr, std::uint32_t len, watch_kind kind);  // false: not set
+  // The last watchpoint stop: the first watched address the access touches, the watchpoint's kind.
+  [[nodiscard]] std::uint32_t watch_address() const { return m_watch_hit_addr; }
+  [[nodiscard]] watch_kind watch_hit_kind() const { return m_watch_hit_kind; }
+
   // --- memory ---
   void add_dmi(const dmi_region& r);
   void invalidate_dmi(std::uint64_t start, std::uint64_t end);
@@ -163,6 +194,8 @@ class rv32_iss {
 
   void take_trap(std::uint32_t cause, std::uint32_t tval);
   bool check_interrupts();  // takes the highest-priority enabled interrupt; true if taken
+  bool check_watchpoints();  // true if the instruction at m_pc would access a watched range
+  void update_debug_armed();
   void trace(std::uint32_t pc, std::uint32_t raw);
 
   const dmi_region* find_dmi(std::uint32_t addr, unsigned len, bool write);
@@ -195,6 +228,18 @@ class rv32_iss {
   bool m_attention = false;
   bool m_stop = false;
   bool m_yield = false;
+  // Debugging: m_debug_armed keeps m_attention raised so the checks run before every instruction.
+  bool m_debug_armed = false;
+  bool m_stepping = false;
+  std::uint64_t m_step_mark = 0;  // m_instret + m_traps when the step was armed
+  std::vector<std::uint32_t> m_breakpoints;
+  struct watchpoint {
+    std::uint32_t addr, len;
+    watch_kind kind;
+  };
+  std::vector<watchpoint> m_watchpoints;
+  std::uint32_t m_watch_hit_addr = 0;
+  watch_kind m_watch_hit_kind = watch_kind::write;
   unsigned m_trap_streak = 0;  // consecutive traps with no instruction retired
   stop_reason m_fault = stop_reason::budget;
   trap_record m_last_trap;

@@ -18,9 +18,9 @@
 namespace edgevp::cpu {
 // Readable failure messages (found by GoogleTest through argument-dependent lookup).
 void PrintTo(stop_reason r, std::ostream* os) {
-  static const char* const names[] = {"budget", "wfi", "halt", "unhandled_trap", "fault_loop"};
+  static const char* const names[] = {"budget", "wfi", "halt", "unhandled_trap", "fault_loop", "breakpoint", "step", "watchpoint"};
   const auto i = static_cast<unsigned>(r);
-  *os << (i < 5 ? names[i] : "?");
+  *os << (i < sizeof(names) / sizeof(names[0]) ? names[i] : "?");
 }
 }  // namespace edgevp::cpu
 
@@ -1821,6 +1821,207 @@ TEST_F(iss, store_watch_fires_only_inside_the_range) {
   EXPECT_EQ(seen[0].second, 0x12345678u);
   EXPECT_EQ(seen[1].first, data + 0x100);
   EXPECT_EQ(seen[1].second, 0x78u);
+}
+
+
+// ------------------------------------------------------------------ debug hooks (GDB)
+
+TEST_F(iss, breakpoint_stops_before_the_instruction_executes) {
+  using namespace enc;
+  program({addi(5, 0, 1), addi(6, 0, 2), addi(7, 0, 3), wfi});
+  cpu->add_breakpoint(code + 4);
+  EXPECT_TRUE(cpu->has_breakpoint(code + 4));
+  EXPECT_EQ(run(), stop_reason::breakpoint);
+  EXPECT_EQ(cpu->pc(), code + 4);
+  EXPECT_EQ(cpu->reg(5), 1u);
+  EXPECT_EQ(cpu->reg(6), 0u) << "the instruction at the breakpoint must not have executed";
+  EXPECT_EQ(cpu->instret(), 1u);
+  // Reached again: it stops again (the debugger steps over it by removing it first).
+  EXPECT_EQ(run(), stop_reason::breakpoint);
+  EXPECT_TRUE(cpu->remove_breakpoint(code + 4));
+  EXPECT_FALSE(cpu->remove_breakpoint(code + 4));
+  EXPECT_EQ(run(), stop_reason::wfi);
+  EXPECT_EQ(cpu->reg(7), 3u);
+}
+
+TEST_F(iss, breakpoint_set_twice_needs_two_removes) {
+  using namespace enc;
+  program({nop, nop, wfi});
+  cpu->add_breakpoint(code + 4);
+  cpu->add_breakpoint(code + 4);
+  EXPECT_TRUE(cpu->remove_breakpoint(code + 4));
+  EXPECT_EQ(run(), stop_reason::breakpoint);
+  EXPECT_TRUE(cpu->remove_breakpoint(code + 4));
+  EXPECT_EQ(run(), stop_reason::wfi);
+}
+
+TEST_F(iss, breakpoint_in_a_loop_stops_every_iteration) {
+  using namespace enc;
+  program({addi(5, 5, 1), jal(0, -4)});
+  cpu->add_breakpoint(code);
+  for (std::uint32_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(run(), stop_reason::breakpoint);
+    EXPECT_EQ(cpu->reg(5), i);
+    // Step over it as GDB does: remove, step, insert.
+    cpu->remove_breakpoint(code);
+    cpu->set_single_step(true);
+    EXPECT_EQ(run(), stop_reason::step);
+    cpu->set_single_step(false);
+    cpu->add_breakpoint(code);
+  }
+  cpu->clear_breakpoints();
+  EXPECT_EQ(run(100), stop_reason::budget);
+  EXPECT_GT(cpu->reg(5), 10u);
+}
+
+TEST_F(iss, single_step_executes_one_instruction) {
+  using namespace enc;
+  put32(code, addi(5, 0, 7));
+  put16(code + 4, c_li(6, 9));
+  put32(code + 6, beq(0, 0, 8));
+  put32(code + 14, wfi);
+  cpu->set_single_step(true);
+  EXPECT_EQ(run(), stop_reason::step);
+  EXPECT_EQ(cpu->pc(), code + 4);
+  EXPECT_EQ(cpu->reg(5), 7u);
+  cpu->set_single_step(true);
+  EXPECT_EQ(run(), stop_reason::step);
+  EXPECT_EQ(cpu->pc(), code + 6) << "a compressed instruction is one step";
+  EXPECT_EQ(cpu->reg(6), 9u);
+  cpu->set_single_step(true);
+  EXPECT_EQ(run(), stop_reason::step);
+  EXPECT_EQ(cpu->pc(), code + 14) << "a taken branch";
+  EXPECT_EQ(cpu->instret(), 3u);
+  cpu->set_single_step(false);
+  EXPECT_EQ(run(), stop_reason::wfi);
+}
+
+TEST_F(iss, single_step_of_a_trapping_instruction_stops_in_the_handler) {
+  wfi_handler();
+  program({enc::ecall});
+  cpu->set_single_step(true);
+  EXPECT_EQ(run(), stop_reason::step);
+  EXPECT_EQ(cpu->pc(), handler);
+  EXPECT_EQ(csr(mcause), cause::ecall_m);
+}
+
+TEST_F(iss, single_step_of_a_fault_without_handler_reports_the_fault) {
+  program({enc::ecall});
+  cpu->set_single_step(true);
+  EXPECT_EQ(run(), stop_reason::unhandled_trap);
+  EXPECT_EQ(cpu->pc(), code) << "the pc stays on the faulting instruction";
+}
+
+TEST_F(iss, single_step_holds_interrupts_back) {
+  using namespace enc;
+  loop_handler(false);
+  program({addi(5, 0, 1), addi(6, 0, 2), jal(0, 0)});
+  ASSERT_TRUE(cpu->write_csr(mie, 1u << cause::mti));
+  ASSERT_TRUE(cpu->write_csr(mstatus, mstatus_mie));
+  cpu->set_irq(cause::mti, true);
+  cpu->set_single_step(true);
+  EXPECT_EQ(run(), stop_reason::step);
+  EXPECT_EQ(cpu->pc(), code + 4) << "stepping must not enter the interrupt handler";
+  cpu->set_single_step(true);
+  EXPECT_EQ(run(), stop_reason::step);
+  EXPECT_EQ(cpu->pc(), code + 8);
+  // Running freely again: the pending interrupt is taken at once.
+  cpu->set_single_step(false);
+  EXPECT_EQ(run(100), stop_reason::budget);
+  EXPECT_EQ(cpu->pc(), handler);
+  EXPECT_EQ(csr(mepc), code + 8);
+}
+
+TEST_F(iss, breakpoint_in_an_interrupt_handler_is_hit) {
+  using namespace enc;
+  loop_handler(false);
+  program({jal(0, 0)});
+  cpu->add_breakpoint(handler);
+  ASSERT_TRUE(cpu->write_csr(mie, 1u << cause::mti));
+  ASSERT_TRUE(cpu->write_csr(mstatus, mstatus_mie));
+  EXPECT_EQ(run(50), stop_reason::budget);
+  cpu->set_irq(cause::mti, true);
+  EXPECT_EQ(run(), stop_reason::breakpoint);
+  EXPECT_EQ(cpu->pc(), handler);
+  EXPECT_EQ(csr(mcause), cause::interrupt | cause::mti);
+}
+
+TEST_F(iss, single_step_across_budgets_and_wfi) {
+  using namespace enc;
+  program({wfi, addi(5, 0, 1), wfi});
+  cpu->set_single_step(true);
+  // WFI with nothing pending retires and sleeps; the step is done once the core runs again.
+  EXPECT_EQ(run(), stop_reason::wfi);
+  EXPECT_EQ(run(), stop_reason::step);
+  EXPECT_EQ(cpu->pc(), code + 4);
+  EXPECT_EQ(cpu->reg(5), 0u);
+}
+
+TEST_F(iss, write_watchpoint_stops_before_the_store) {
+  using namespace enc;
+  program({sw(2, 1, 0), lw(3, 1, 8), sw(2, 1, 8), wfi});
+  cpu->set_reg(1, data);
+  cpu->set_reg(2, 0x11223344u);
+  cpu->add_watchpoint(data + 8, 4, edgevp::cpu::watch_kind::write);
+  EXPECT_EQ(run(), stop_reason::watchpoint);
+  EXPECT_EQ(cpu->pc(), code + 8) << "the load of the watched word does not trigger a write watchpoint";
+  EXPECT_EQ(get32(data + 8), 0u) << "the store has not happened yet";
+  EXPECT_EQ(cpu->watch_address(), data + 8);
+  EXPECT_EQ(cpu->watch_hit_kind(), edgevp::cpu::watch_kind::write);
+  // GDB steps over the access with the watchpoint removed.
+  EXPECT_TRUE(cpu->remove_watchpoint(data + 8, 4, edgevp::cpu::watch_kind::write));
+  EXPECT_FALSE(cpu->remove_watchpoint(data + 8, 4, edgevp::cpu::watch_kind::write));
+  EXPECT_EQ(run(), stop_reason::wfi);
+  EXPECT_EQ(get32(data + 8), 0x11223344u);
+}
+
+TEST_F(iss, read_and_access_watchpoints) {
+  using namespace enc;
+  program({sw(2, 1, 0), lbu(3, 1, 2), wfi});
+  cpu->set_reg(1, data);
+  cpu->add_watchpoint(data, 4, edgevp::cpu::watch_kind::read);
+  EXPECT_EQ(run(), stop_reason::watchpoint);
+  EXPECT_EQ(cpu->pc(), code + 4) << "the store passes a read watchpoint; the byte load stops";
+  EXPECT_EQ(cpu->watch_address(), data + 2);
+  EXPECT_EQ(cpu->watch_hit_kind(), edgevp::cpu::watch_kind::read);
+  cpu->clear_breakpoints();
+  cpu->reset(code);
+  cpu->set_reg(1, data);
+  cpu->add_watchpoint(data + 3, 1, edgevp::cpu::watch_kind::access);
+  EXPECT_EQ(run(), stop_reason::watchpoint);
+  EXPECT_EQ(cpu->pc(), code) << "a word store overlapping the watched byte";
+  EXPECT_EQ(cpu->watch_address(), data + 3);
+  EXPECT_EQ(cpu->watch_hit_kind(), edgevp::cpu::watch_kind::access);
+}
+
+TEST_F(iss, watchpoints_see_compressed_and_atomic_accesses) {
+  using namespace enc;
+  // c.sw a0, 0(a1) = 0xc188; then amoadd.w x3, x2, (x1).
+  put16(code, 0xc188);
+  put32(code + 2, amoadd(3, 1, 2));
+  put32(code + 6, wfi);
+  cpu->set_reg(10, 5);
+  cpu->set_reg(11, data + 16);
+  cpu->set_reg(1, data + 32);
+  cpu->add_watchpoint(data + 16, 4, edgevp::cpu::watch_kind::write);
+  cpu->add_watchpoint(data + 32, 4, edgevp::cpu::watch_kind::read);
+  EXPECT_EQ(run(), stop_reason::watchpoint);
+  EXPECT_EQ(cpu->pc(), code);
+  ASSERT_TRUE(cpu->remove_watchpoint(data + 16, 4, edgevp::cpu::watch_kind::write));
+  EXPECT_EQ(run(), stop_reason::watchpoint);
+  EXPECT_EQ(cpu->pc(), code + 2) << "an AMO reads";
+  EXPECT_EQ(get32(data + 16), 5u);
+  ASSERT_TRUE(cpu->remove_watchpoint(data + 32, 4, edgevp::cpu::watch_kind::read));
+  EXPECT_EQ(run(), stop_reason::wfi);
+}
+
+TEST_F(iss, watchpoint_elsewhere_lets_the_program_run) {
+  using namespace enc;
+  program({sw(2, 1, 0), sw(2, 1, 4), lw(3, 1, 12), wfi});
+  cpu->set_reg(1, data);
+  cpu->add_watchpoint(data + 8, 4, edgevp::cpu::watch_kind::access);
+  EXPECT_EQ(run(), stop_reason::wfi);
+  EXPECT_EQ(cpu->instret(), 4u);
 }
 
 }  // namespace
