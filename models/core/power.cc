@@ -86,7 +86,8 @@ std::string curve::str() const {
 
 // ---------------------------------------------------------------- component, domain
 
-void component::add_event(const std::string& name, const curve& joules, std::vector<const std::uint64_t*> counters) {
+void component::add_event(const std::string& name, const curve& joules,
+                          std::vector<const std::uint64_t*> counters) {
   source s;
   s.name = name;
   s.kind = kind::event;
@@ -125,7 +126,9 @@ void component::set_static(kind k, const curve& watts) {
   m_sources.push_back(std::move(s));
 }
 
-operating_point domain::supply() const { return m_follows_opp ? m_monitor.operating() : m_fixed; }
+operating_point domain::supply() const {
+  return m_follows_opp ? m_monitor.operating() : m_fixed;
+}
 
 std::int64_t domain::energy_aj() const {
   std::int64_t e = 0;
@@ -181,8 +184,9 @@ void monitor::check_curves(const std::vector<operating_point>& opps) const {
         if (!s.value.covers(v)) {
           char buf[48];
           std::snprintf(buf, sizeof(buf), "%.3g V", v);
-          throw config_error("power table " + c->name() + ".power." + s.name + " does not cover the operating point at " +
-                             buf + " (table: " + s.value.str() + ")");
+          throw config_error("power table " + c->name() + ".power." + s.name +
+                             " does not cover the operating point at " + buf + " (table: " + s.value.str() +
+                             ")");
         }
       };
       if (d != nullptr && !d->follows_opp()) {

@@ -77,10 +77,10 @@ class curve {
 struct source {
   std::string name;
   power::kind kind = power::kind::event;
-  curve value;                                // J per event, or W
+  curve value;                                 // J per event, or W
   std::vector<const std::uint64_t*> counters;  // events: summed
-  std::uint64_t seen = 0;                     // counter sum at the last checkpoint
-  std::uint64_t events = 0;                   // events accounted so far
+  std::uint64_t seen = 0;                      // counter sum at the last checkpoint
+  std::uint64_t events = 0;                    // events accounted so far
   std::int64_t energy_aj = 0;
 };
 
@@ -165,8 +165,8 @@ class domain {
 // What a checkpoint closed: [from, to) with every domain's state, supply and energy.
 struct segment {
   sc_core::sc_time from, to;
-  std::vector<state> states;                // per domain, as monitor::domains()
-  std::vector<std::int64_t> energy_aj;      // per domain
+  std::vector<state> states;            // per domain, as monitor::domains()
+  std::vector<std::int64_t> energy_aj;  // per domain
 };
 
 // Energies at one instant, for differences (firmware regions).
@@ -231,6 +231,8 @@ class monitor {
 };
 
 // Joules <-> attojoules.
-inline double to_joules(std::int64_t aj) { return static_cast<double>(aj) * 1e-18; }
+inline double to_joules(std::int64_t aj) {
+  return static_cast<double>(aj) * 1e-18;
+}
 
 }  // namespace edgevp::core::power

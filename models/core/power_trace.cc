@@ -10,7 +10,9 @@ namespace {
 
 std::FILE* open_or_throw(const std::string& path, const char* what) {
   std::FILE* f = std::fopen(path.c_str(), "w");
-  if (f == nullptr) throw std::runtime_error(std::string("cannot write ") + what + " '" + path + "': " + std::strerror(errno));
+  if (f == nullptr)
+    throw std::runtime_error(std::string("cannot write ") + what + " '" + path +
+                             "': " + std::strerror(errno));
   return f;
 }
 
@@ -29,7 +31,10 @@ std::string vcd_id(std::size_t i) {
 // ---------------------------------------------------------------- CSV
 
 csv_trace::csv_trace(monitor& m, const std::string& path, sc_core::sc_time interval)
-    : m_monitor(m), m_file(open_or_throw(path, "power CSV"), &std::fclose), m_path(path), m_interval(interval) {
+    : m_monitor(m),
+      m_file(open_or_throw(path, "power CSV"), &std::fclose),
+      m_path(path),
+      m_interval(interval) {
   const auto& ds = m.domains();
   m_row_j.assign(ds.size(), 0.0);
   m_states.reserve(ds.size());
@@ -95,7 +100,8 @@ vcd_trace::vcd_trace(monitor& m, const std::string& path)
   std::FILE* f = m_file.get();
   const auto& ds = m.domains();
   std::fprintf(f, "$date\n     (edgevp: omitted for reproducible traces)\n$end\n");
-  std::fprintf(f, "$version\n     edgevp power monitor\n$end\n$timescale 1 ps $end\n$scope module power $end\n");
+  std::fprintf(f,
+               "$version\n     edgevp power monitor\n$end\n$timescale 1 ps $end\n$scope module power $end\n");
   for (std::size_t i = 0; i < ds.size(); ++i)
     std::fprintf(f, "$var real 64 %s %s_W $end\n", vcd_id(2 * i).c_str(), ds[i]->name().c_str());
   std::fprintf(f, "$var real 64 %s total_W $end\n", vcd_id(2 * ds.size()).c_str());
@@ -119,11 +125,13 @@ void vcd_trace::on_segment(const segment& s) {
     if (m_first || w != m_power[i]) std::fprintf(f, "r%.9g %s\n", w, vcd_id(2 * i).c_str());
     m_power[i] = w;
   }
-  if (m_first || total != m_power.back()) std::fprintf(f, "r%.9g %s\n", total, vcd_id(2 * s.energy_aj.size()).c_str());
+  if (m_first || total != m_power.back())
+    std::fprintf(f, "r%.9g %s\n", total, vcd_id(2 * s.energy_aj.size()).c_str());
   m_power.back() = total;
   for (std::size_t i = 0; i < s.states.size(); ++i) {
     const int v = static_cast<int>(s.states[i]);
-    if (m_first || v != m_states[i]) std::fprintf(f, "b%d%d %s\n", (v >> 1) & 1, v & 1, vcd_id(2 * i + 1).c_str());
+    if (m_first || v != m_states[i])
+      std::fprintf(f, "b%d%d %s\n", (v >> 1) & 1, v & 1, vcd_id(2 * i + 1).c_str());
     m_states[i] = v;
   }
   m_first = false;

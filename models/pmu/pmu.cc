@@ -8,7 +8,8 @@ namespace edgevp::pmu {
 
 namespace power = core::power;
 
-pmu::pmu(const sc_core::sc_module_name& name, const pmu_config& cfg, power::monitor& monitor, core::clock& soc_clock)
+pmu::pmu(const sc_core::sc_module_name& name, const pmu_config& cfg, power::monitor& monitor,
+         core::clock& soc_clock)
     : peripheral(name, cfg.latency),
       m_cfg(cfg),
       m_monitor(monitor),
@@ -17,8 +18,9 @@ pmu::pmu(const sc_core::sc_module_name& name, const pmu_config& cfg, power::moni
       m_opp_index(cfg.reset_opp) {
   if (cfg.opps.empty()) throw core::config_error(std::string(this->name()) + ": no operating points");
   if (cfg.reset_opp >= cfg.opps.size())
-    throw core::config_error(std::string(this->name()) + ": reset operating point " + std::to_string(cfg.reset_opp) +
-                             " out of range (" + std::to_string(cfg.opps.size()) + " operating points)");
+    throw core::config_error(std::string(this->name()) + ": reset operating point " +
+                             std::to_string(cfg.reset_opp) + " out of range (" +
+                             std::to_string(cfg.opps.size()) + " operating points)");
   (void)domain_named(cfg.always_on_domain);
   (void)domain_named(cfg.soc_domain);
   const auto& ds = monitor.domains();
@@ -56,8 +58,10 @@ pmu::pmu(const sc_core::sc_module_name& name, const pmu_config& cfg, power::moni
   });
   opp.on_read([this] { return m_opp_index; });
   opp_count.on_read([this] { return static_cast<std::uint32_t>(m_cfg.opps.size()); });
-  opp_freq.on_read([this] { return static_cast<std::uint32_t>(std::llround(operating_point().frequency_hz)); });
-  opp_mv.on_read([this] { return static_cast<std::uint32_t>(std::llround(operating_point().voltage * 1000)); });
+  opp_freq.on_read(
+      [this] { return static_cast<std::uint32_t>(std::llround(operating_point().frequency_hz)); });
+  opp_mv.on_read(
+      [this] { return static_cast<std::uint32_t>(std::llround(operating_point().voltage * 1000)); });
   wake_en.on_write([this](std::uint32_t v) { wake_en.set(v & 3u); });
   sram_ret.on_write([this](std::uint32_t v) { sram_ret.set(v & 1u); });
   deep_sleeps.on_read([this] { return static_cast<std::uint32_t>(m_entries); });
@@ -66,8 +70,8 @@ pmu::pmu(const sc_core::sc_module_name& name, const pmu_config& cfg, power::moni
   for (std::size_t i = 0; i < ds.size(); ++i) {
     power::domain* d = ds[i].get();
     auto r = std::make_unique<core::reg<std::uint32_t>>(this, "DOMAIN" + std::to_string(i), 0x40u + 4u * i,
-                                                         static_cast<std::uint32_t>(power::state::on),
-                                                         core::access::rw);
+                                                        static_cast<std::uint32_t>(power::state::on),
+                                                        core::access::rw);
     core::reg<std::uint32_t>* rp = r.get();
     r->on_read([d] { return static_cast<std::uint32_t>(d->current()); });
     r->on_write([this, d, rp](std::uint32_t v) {
@@ -93,7 +97,9 @@ bool pmu::software_controlled(const power::domain& d) const {
   return d.name() != m_cfg.always_on_domain && d.name() != m_cfg.cpu_domain && d.name() != m_cfg.soc_domain;
 }
 
-const power::operating_point& pmu::operating_point() const { return m_cfg.opps[m_opp_index]; }
+const power::operating_point& pmu::operating_point() const {
+  return m_cfg.opps[m_opp_index];
+}
 
 void pmu::reset_state() {
   sram_ret.set(m_cfg.sram_retention ? 1u : 0u);

@@ -12,14 +12,22 @@ namespace {
 
 namespace pw = edgevp::core::power;
 using edgevp::cpu::wfi_action;
+using sc_core::SC_NS;
 using sc_core::sc_start;
 using sc_core::sc_time;
-using sc_core::SC_NS;
 using sc_core::SC_US;
 
 enum : std::uint64_t { MODE = 0x04, OPP = 0x08, OPP_COUNT = 0x0C, WAKE_EN = 0x10, WAKE_REASON = 0x14 };
-enum : std::uint64_t { SRAM_RET = 0x18, DEEP_SLEEPS = 0x1C, OPP_FREQ = 0x20, OPP_MV = 0x24, DOMAIN_COUNT = 0x3C };
-constexpr std::uint64_t domain_reg(unsigned i) { return 0x40 + 4 * i; }
+enum : std::uint64_t {
+  SRAM_RET = 0x18,
+  DEEP_SLEEPS = 0x1C,
+  OPP_FREQ = 0x20,
+  OPP_MV = 0x24,
+  DOMAIN_COUNT = 0x3C
+};
+constexpr std::uint64_t domain_reg(unsigned i) {
+  return 0x40 + 4 * i;
+}
 
 struct bench {
   pw::monitor mon{{0.8, 100e6}};
@@ -62,7 +70,8 @@ TEST(Pmu, SoftwareControlsOnlyItsDomains) {
   EXPECT_EQ(b.sram.current(), pw::state::retention);
   EXPECT_EQ(b.bus.read32(domain_reg(3)).value, 1u);
   EXPECT_EQ(b.bus.write32(domain_reg(3), 4).status, tlm::TLM_COMMAND_ERROR_RESPONSE);
-  for (unsigned d : {0u, 1u, 2u}) EXPECT_EQ(b.bus.write32(domain_reg(d), 0).status, tlm::TLM_COMMAND_ERROR_RESPONSE);
+  for (unsigned d : {0u, 1u, 2u})
+    EXPECT_EQ(b.bus.write32(domain_reg(d), 0).status, tlm::TLM_COMMAND_ERROR_RESPONSE);
   EXPECT_EQ(b.cpu.current(), pw::state::on);
   EXPECT_EQ(b.bus.read32(domain_reg(5)).status, tlm::TLM_ADDRESS_ERROR_RESPONSE);
   EXPECT_EQ(b.bus.write32(MODE, 3).status, tlm::TLM_COMMAND_ERROR_RESPONSE);

@@ -17,9 +17,9 @@
 namespace {
 
 namespace pw = edgevp::core::power;
-using sc_core::sc_time;
 using sc_core::SC_MS;
 using sc_core::SC_NS;
+using sc_core::sc_time;
 using sc_core::SC_US;
 
 constexpr double aj = 1e-18;
@@ -91,7 +91,7 @@ TEST(PowerMonitor, StaticPowerFollowsTheDomainState) {
   EXPECT_NEAR(r.source_j("leakage"), 2e-9, aj);
   EXPECT_NEAR(r.source_j("retention"), 0.1e-9, aj);
   r.mon.set_state(r.d, pw::state::off, sc_time(3, SC_MS));
-  r.mon.checkpoint(sc_time(10, SC_MS));  // off: nothing
+  r.mon.checkpoint(sc_time(10, SC_MS));                            // off: nothing
   EXPECT_NEAR(pw::to_joules(r.mon.total_aj()), 12.1e-9, 10 * aj);  // 10 + 1 + 1 + 0.1 nJ
   EXPECT_EQ(r.d.residency(pw::state::off), sc_time(7, SC_MS));
   EXPECT_EQ(r.d.residency(pw::state::on), sc_time(1, SC_MS));
@@ -103,7 +103,7 @@ TEST(PowerMonitor, OperatingPointScalesEnergyAndBackground) {
   r.mon.set_operating_point({0.4, 50e6}, sc_time(0, SC_NS));
   r.events = 100;
   r.mon.checkpoint(sc_time(1, SC_MS));
-  EXPECT_NEAR(r.source_j("op"), 100 * 2e-12 / 4, aj);       // V^2
+  EXPECT_NEAR(r.source_j("op"), 100 * 2e-12 / 4, aj);        // V^2
   EXPECT_NEAR(r.source_j("background"), 10e-9 / 4 / 2, aj);  // V^2 f
   EXPECT_NEAR(r.source_j("leakage"), 1e-9 / 2, aj);          // V
 }
