@@ -385,6 +385,20 @@ parsed_options parse_options(int argc, const char* const* argv) {
   if (vm.count("expect.max_avg_power") != 0) sc.max_avg_power = vm["expect.max_avg_power"].as<power_value>().c.value();
   if (vm.count("expect.region") != 0) sc.regions = vm["expect.region"].as<std::vector<std::string>>();
 
+  // Input files named in the scenario file are relative to it (like its firmware).
+  if (!r.scenario.empty()) {
+    po::variables_map own;
+    parse_file(r.scenario, desc, own);
+    for (const char* key : {"gpio.stimulus", "uart.rx_file"}) {
+      if (own.count(key) == 0 || vm.count(key) == 0) continue;
+      const std::string named = own[key].as<std::string>();
+      if (named.empty() || named[0] == '/' || vm[key].as<std::string>() != named) continue;  // absolute, or overridden
+      const std::string resolved = dir_of(r.scenario) + "/" + named;
+      if (std::string(key) == "gpio.stimulus") s.gpio_stimulus_file = resolved;
+      else s.uart_rx_file = resolved;
+    }
+  }
+
   // Resolve the firmware: the command line wins over the scenario's.
   if (r.firmware.empty() && !sc.firmware.empty()) {
     const std::string& f = sc.firmware;

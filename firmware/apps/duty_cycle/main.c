@@ -11,10 +11,14 @@
  * --emram-image, a run cut short by --max-time is continued by the next run. The code runs in place from eMRAM (link/emram.ld): SRAM contents do not survive.
  *
  * Regions: "active" around each wake-up's work (sense, infer, store).
+ *
+ * Built with DUTY_WAKE_GPIO (app duty_cycle_gpio), a rising edge on GPIO pin 0 (an external
+ * sensor's "data ready") wakes the SoC instead of the RTC.
  */
 #include <stdint.h>
 #include <stdio.h>
 
+#include "edgevp/gpio.h"
 #include "edgevp/pmu.h"
 #include "edgevp/rtc.h"
 #include "edgevp/syscon.h"
@@ -78,9 +82,17 @@ int main(void)
         return bad == 0 ? 0 : 1;
     }
 
+#ifdef DUTY_WAKE_GPIO
+    /* Sleep until the next rising edge on pin 0. */
+    gpio_irq_clear(1u);
+    gpio_irq_enable(1u, GPIO_EDGE_RISE);
+    gpio_wake_enable(1u);
+    pmu_set_wake_enable(PMU_WAKE_GPIO);
+#else
     /* Sleep until the RTC's next alarm. */
     rtc_start_periodic(DUTY_PERIOD_TICKS, RTC_CTRL_WAKE_EN);
     pmu_set_wake_enable(PMU_WAKE_RTC);
+#endif
     pmu_set_resume_vector(_start);
     pmu_deep_sleep();
 }
