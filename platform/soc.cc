@@ -38,7 +38,7 @@ cpu::cpu_config make_cpu_cfg(const soc_config& c) {
 const core::power::operating_point& reset_opp(const soc_config& c) { return c.pmu_cfg.opps[c.pmu_cfg.reset_opp]; }
 
 // RV32I encoders for the boot stub.
-constexpr std::uint32_t t0 = 5, t1 = 6, t2 = 7, a0 = 10;
+constexpr std::uint32_t t0 = 5, t1 = 6, t2 = 7;
 std::uint32_t hi20(std::uint32_t v) { return (v + 0x800) & 0xFFFFF000u; }
 std::uint32_t lo12(std::uint32_t v) { return (v - hi20(v)) & 0xFFFu; }
 std::uint32_t lui(std::uint32_t rd, std::uint32_t v) { return hi20(v) | (rd << 7) | 0x37u; }
@@ -81,7 +81,6 @@ std::vector<std::uint32_t> boot_stub(const soc_config& c, std::uint32_t entry) {
   w.push_back(jr(t0));
   w[beqz_at] = branch(0, t1, 0, static_cast<std::int32_t>(4 * (cold - beqz_at)));
   w[bne_at] = branch(1, t2, t1, static_cast<std::int32_t>(4 * (cold - bne_at)));
-  (void)a0;
   return w;
 }
 

@@ -96,7 +96,7 @@ void csv_trace::finish(sc_core::sc_time end) {
 // ---------------------------------------------------------------- VCD
 
 vcd_trace::vcd_trace(monitor& m, const std::string& path)
-    : m_monitor(m), m_file(open_or_throw(path, "power VCD"), &std::fclose), m_path(path) {
+    : m_file(open_or_throw(path, "power VCD"), &std::fclose), m_path(path) {
   std::FILE* f = m_file.get();
   const auto& ds = m.domains();
   std::fprintf(f, "$date\n     (edgevp: omitted for reproducible traces)\n$end\n");

@@ -48,7 +48,6 @@ class vcd_trace {
  private:
   void on_segment(const segment& s);
 
-  monitor& m_monitor;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> m_file;
   std::string m_path;
   std::vector<double> m_power;  // last written, per domain; back() = total

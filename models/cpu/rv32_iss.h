@@ -21,7 +21,7 @@
 
 namespace edgevp::cpu {
 
-// Instruction classes: timing (cycles per class) and, later, energy events are per class.
+// Instruction classes: timing (cycles per class) and energy (one event counter per class) are per class.
 enum class insn_class : std::uint8_t { alu, mul, div, load, store, branch, jump, csr, amo, fence, system, count };
 const char* class_name(insn_class c);
 

@@ -72,10 +72,8 @@ pmu::pmu(const sc_core::sc_module_name& name, const pmu_config& cfg, power::moni
     auto r = std::make_unique<core::reg<std::uint32_t>>(this, "DOMAIN" + std::to_string(i), 0x40u + 4u * i,
                                                         static_cast<std::uint32_t>(power::state::on),
                                                         core::access::rw);
-    core::reg<std::uint32_t>* rp = r.get();
     r->on_read([d] { return static_cast<std::uint32_t>(d->current()); });
-    r->on_write([this, d, rp](std::uint32_t v) {
-      (void)rp;
+    r->on_write([this, d](std::uint32_t v) {
       if (v > static_cast<std::uint32_t>(power::state::on) || !software_controlled(*d)) {
         refuse_access();
         return;
