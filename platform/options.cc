@@ -1,5 +1,6 @@
 #include "platform/options.h"
 
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -98,7 +99,9 @@ po::options_description soc_description() {
   for (const char* k : class_keys)
     d.add_options()((std::string("cpu.cycles.") + k).c_str(), po::value<u64_value>(),
                     (std::string("cycles per ") + k + " instruction").c_str());
-  d.add_options()("bus.hop_latency", po::value<time_value>(), "interconnect latency per transaction (default 2ns)");
+  d.add_options()("bus.hop_latency", po::value<time_value>(), "interconnect latency per transaction (default 2ns)")
+      ("bus.width", po::value<u64_value>(), "interconnect data width in bytes: longer transactions (DMA bursts) take a bus cycle per extra beat (default 8)")
+      ("accel", po::value<std::string>(), "accelerator instances, comma-separated (default cim0,cim1; none for no accelerator); each one's keys are NAME.kind, NAME.base, ... (see Accelerators below)");
   block("rom", "boot ROM");
   block("clint", "CLINT");
   block("intc", "interrupt controller");
@@ -161,10 +164,84 @@ po::options_description scenario_description() {
   return d;
 }
 
-po::options_description all_description() {
+struct accel_decl {
+  std::string name;
+  std::string kind;
+};
+
+// The options of one instance (`name` may be the placeholder NAME, for --help).
+void add_accel_options(po::options_description& d, const std::string& name, const accel::kind_info* k) {
+  const std::string n = name + ".";
+  d.add_options()
+      ((n + "kind").c_str(), po::value<std::string>(), ("accelerator kind (" + accel::registry::builtin().names() + ")").c_str())
+      ((n + "base").c_str(), po::value<u64_value>(), "base address (default 0x11000000 + 0x10000 x its index in accel)")
+      ((n + "size").c_str(), po::value<u64_value>(), "register window size (default 0x10000)")
+      ((n + "irq").c_str(), po::value<u64_value>(), "interrupt-controller source (default 8 + its index in accel)")
+      ((n + "latency").c_str(), po::value<time_value>(), "extra interconnect latency per access to its window")
+      ((n + "dma.burst").c_str(), po::value<u64_value>(), "bytes per DMA transaction (default 64)")
+      ((n + "power.access").c_str(), po::value<energy_value>(), "energy per register access (default 1 pJ)")
+      ((n + "power.leakage").c_str(), po::value<power_value>(), "leakage while powered (default: the kind's)")
+      ((n + "power.background").c_str(), po::value<power_value>(), "dynamic power while clocked (default 0)");
+  if (k == nullptr) return;
+  for (const accel::key_spec& ks : k->keys) {
+    const std::string key = n + ks.key;
+    const std::string help = ks.help + " (default " + ks.default_value.str() + ")";
+    switch (ks.default_value.type) {
+      case accel::param_type::integer: d.add_options()(key.c_str(), po::value<u64_value>(), help.c_str()); break;
+      case accel::param_type::real: d.add_options()(key.c_str(), po::value<double>(), help.c_str()); break;
+      case accel::param_type::time: d.add_options()(key.c_str(), po::value<time_value>(), help.c_str()); break;
+      case accel::param_type::boolean: d.add_options()(key.c_str(), po::value<bool>(), help.c_str()); break;
+    }
+  }
+  for (const accel::power_spec& ps : k->power) {
+    const std::string key = n + "power." + ps.name;
+    const std::string help =
+        ps.help + " (default " + (ps.default_value ? format_curve(*ps.default_value, ps.unit) : ps.default_help) + ")";
+    if (ps.unit == 'J')
+      d.add_options()(key.c_str(), po::value<energy_value>(), help.c_str());
+    else
+      d.add_options()(key.c_str(), po::value<power_value>(), help.c_str());
+  }
+}
+
+po::options_description accel_description(const std::vector<accel_decl>& decls) {
+  po::options_description d("Accelerator instances");
+  for (const accel_decl& a : decls) add_accel_options(d, a.name, accel::registry::builtin().find(a.kind));
+  return d;
+}
+
+po::options_description all_description(const std::vector<accel_decl>& decls = {}) {
   po::options_description all;
-  all.add(run_description()).add(soc_description()).add(scenario_description());
+  all.add(run_description()).add(soc_description()).add(scenario_description()).add(accel_description(decls));
   return all;
+}
+
+// `accel = cim0,cim1`: the instance names, checked.
+std::vector<std::string> accel_names(const std::string& list) {
+  std::vector<std::string> names;
+  std::string cur;
+  std::istringstream in(list);
+  while (std::getline(in, cur, ',')) {
+    const auto b = cur.find_first_not_of(" \t");
+    const auto e = cur.find_last_not_of(" \t");
+    names.push_back(b == std::string::npos ? std::string() : cur.substr(b, e - b + 1));
+  }
+  if (names.size() == 1 && names[0] == "none") return {};
+  static const char* const reserved[] = {"accel", "cpu", "bus", "rom", "clint", "intc", "uart", "syscon", "pmu",
+                                         "rtc", "gpio", "emram", "sram", "aon", "soc", "peripheral", "scenario",
+                                         "expect", "none"};
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const std::string& n = names[i];
+    bool ok = !n.empty() && std::islower(static_cast<unsigned char>(n[0])) != 0;
+    for (char ch : n) ok = ok && (std::islower(static_cast<unsigned char>(ch)) != 0 || std::isdigit(static_cast<unsigned char>(ch)) != 0 || ch == '_');
+    if (!ok)
+      throw usage_error("option 'accel': '" + n + "' is not an instance name (lower-case letter, then letters, digits, _)");
+    for (const char* r : reserved)
+      if (n == r) throw usage_error("option 'accel': '" + n + "' is the name of another block");
+    for (std::size_t k = 0; k < i; ++k)
+      if (names[k] == n) throw usage_error("option 'accel': '" + n + "' is listed twice");
+  }
+  return names;
 }
 
 void parse_file(const std::string& path, const po::options_description& desc, po::variables_map& vm) {
@@ -214,6 +291,27 @@ std::string dir_of(const std::string& path) {
 
 }  // namespace
 
+static std::string accel_help() {
+  std::ostringstream os;
+  os << "Accelerators (docs/accelerators.md): `accel = NAME,...` lists the instances (default cim0,cim1:\n"
+        "cim0 is a cim-digital, cim1 a cim-analog); each NAME takes the keys below. Kinds:\n";
+  for (const accel::kind_info& k : accel::registry::builtin().kinds()) os << "  " << k.name << ": " << k.summary << '\n';
+  os << '\n';
+  po::options_description common("Keys of every accelerator instance");
+  add_accel_options(common, "NAME", nullptr);
+  os << common << '\n';
+  for (const accel::kind_info& k : accel::registry::builtin().kinds()) {
+    po::options_description d("Keys of a " + k.name + " instance");
+    po::options_description full;
+    add_accel_options(full, "NAME", &k);
+    // Only the kind's own keys (the common ones are listed above).
+    for (const auto& o : full.options())
+      if (common.find_nothrow(o->long_name(), false) == nullptr) d.add(o);
+    os << d << '\n';
+  }
+  return os.str();
+}
+
 std::string help_text() {
   std::ostringstream os;
   os << "edgevp " EDGEVP_VERSION " - SystemC/TLM-2.0 virtual platform of an edge-AI RISC-V SoC\n\n"
@@ -222,6 +320,7 @@ std::string help_text() {
      << run_description() << '\n'
      << soc_description() << '\n'
      << scenario_description() << '\n'
+     << accel_help() << '\n'
      << "Exit codes:\n"
         "  0..63  the firmware's exit code (syscon EXIT register or riscv-tests tohost)\n"
         "  1      with --scenario: an expectation was not met\n"
@@ -237,10 +336,122 @@ std::string help_text() {
   return os.str();
 }
 
+namespace {
+
+// Pass 1 of the parse: the accelerator instances and their kinds, which decide what keys exist.
+// Problems are left to pass 2, which reports them with the full option table.
+std::vector<accel_decl> discover_accels(int argc, const char* const* argv, const po::positional_options_description& pos) {
+  const po::options_description d1 = all_description();
+  po::variables_map vm;
+  std::vector<std::pair<std::string, std::string>> kinds;  // (key, value), first wins
+  try {
+    // `--NAME.kind=KIND` or `--NAME.kind KIND` on the command line.
+    for (int i = 1; i < argc; ++i) {
+      const std::string a = argv[i];
+      if (a.rfind("--", 0) != 0) continue;
+      const auto eq = a.find('=');
+      const std::string key = a.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
+      if (key.size() <= 5 || key.compare(key.size() - 5, 5, ".kind") != 0) continue;
+      if (eq != std::string::npos)
+        kinds.emplace_back(key, a.substr(eq + 1));
+      else if (i + 1 < argc)
+        kinds.emplace_back(key, argv[i + 1]);
+    }
+    po::store(po::command_line_parser(argc, argv).options(d1).positional(pos).allow_unregistered().run(), vm);
+    std::vector<std::string> files;
+    if (vm.count("config") != 0) {
+      const auto cfgs = vm["config"].as<std::vector<std::string>>();
+      files.assign(cfgs.rbegin(), cfgs.rend());
+    }
+    if (vm.count("scenario") != 0) files.push_back(vm["scenario"].as<std::string>());
+    for (const std::string& f : files) {
+      std::ifstream in(f);
+      if (!in) continue;
+      const po::parsed_options parsed = po::parse_config_file(in, d1, true);
+      po::store(parsed, vm);
+      for (const po::option& o : parsed.options)
+        if (o.unregistered && o.string_key.size() > 5 &&
+            o.string_key.compare(o.string_key.size() - 5, 5, ".kind") == 0 && !o.value.empty())
+          kinds.emplace_back(o.string_key, o.value.front());
+    }
+  } catch (const po::error&) {
+    // Pass 2 reports it.
+  }
+  const std::vector<std::string> names =
+      accel_names(vm.count("accel") != 0 ? vm["accel"].as<std::string>() : std::string("cim0,cim1"));
+  std::vector<accel_decl> decls;
+  for (const std::string& n : names) {
+    std::string kind = default_kind(n);
+    for (const auto& [key, value] : kinds)
+      if (key == n + ".kind") {
+        kind = value;
+        break;
+      }
+    if (kind.empty())
+      throw usage_error("accelerator '" + n + "' has no kind: give '" + n + ".kind' (" +
+                        accel::registry::builtin().names() + ")");
+    if (accel::registry::builtin().find(kind) == nullptr)
+      throw usage_error("option '" + n + ".kind': unknown accelerator kind '" + kind + "' (known: " +
+                        accel::registry::builtin().names() + ")");
+    decls.push_back({n, kind});
+  }
+  return decls;
+}
+
+// The instances' configuration from the parsed options.
+std::vector<accel::instance> make_accels(const po::variables_map& vm, const std::vector<accel_decl>& decls) {
+  std::vector<accel::instance> out;
+  for (std::size_t i = 0; i < decls.size(); ++i) {
+    const accel_decl& d = decls[i];
+    const accel::kind_info& k = *accel::registry::builtin().find(d.kind);
+    accel::instance a;
+    a.name = d.name;
+    a.kind = d.kind;
+    a.base = accel_window_base + accel_window_size * i;
+    a.size = accel_window_size;
+    a.irq = accel_first_irq + static_cast<unsigned>(i);
+    a.power = k.default_power;
+    const std::string n = d.name + ".";
+    get(vm, (n + "base").c_str(), a.base);
+    get(vm, (n + "size").c_str(), a.size);
+    std::uint64_t irq = a.irq;
+    get(vm, (n + "irq").c_str(), irq);
+    a.irq = irq > 0xFFFF ? 0 : static_cast<unsigned>(irq);  // resolve() reports it
+    get(vm, (n + "latency").c_str(), a.latency);
+    get(vm, (n + "dma.burst").c_str(), a.dma_burst);
+    if (a.dma_burst == 0 || a.dma_burst > 4096) throw usage_error("option '" + n + "dma.burst' must be 1..4096");
+    if (vm.count(n + "power.access") != 0) a.power.access = vm[n + "power.access"].as<energy_value>().c;
+    if (vm.count(n + "power.leakage") != 0) a.power.leakage = vm[n + "power.leakage"].as<power_value>().c;
+    if (vm.count(n + "power.background") != 0) a.power.background = vm[n + "power.background"].as<power_value>().c;
+    for (const accel::key_spec& ks : k.keys) {
+      const std::string key = n + ks.key;
+      if (vm.count(key) == 0) continue;
+      accel::param p = ks.default_value;
+      switch (p.type) {
+        case accel::param_type::integer: p.integer = vm[key].as<u64_value>().v; break;
+        case accel::param_type::real: p.real = vm[key].as<double>(); break;
+        case accel::param_type::time: p.time = vm[key].as<time_value>().t; break;
+        case accel::param_type::boolean: p.boolean = vm[key].as<bool>(); break;
+      }
+      a.params[ks.key] = p;
+    }
+    for (const accel::power_spec& ps : k.power) {
+      const std::string key = n + "power." + ps.name;
+      if (vm.count(key) == 0) continue;
+      a.power_overrides[ps.name] = ps.unit == 'J' ? vm[key].as<energy_value>().c : vm[key].as<power_value>().c;
+    }
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+}  // namespace
+
 parsed_options parse_options(int argc, const char* const* argv) {
-  const po::options_description desc = all_description();
   po::positional_options_description pos;
   pos.add("firmware", 1);
+  const std::vector<accel_decl> decls = discover_accels(argc, argv, pos);
+  const po::options_description desc = all_description(decls);
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(argc, argv).options(desc).positional(pos).run(), vm);
@@ -310,6 +521,11 @@ parsed_options parse_options(int argc, const char* const* argv) {
   get(vm, "cpu.cycles.trap", v);
   s.cpu_timing.trap_cycles = to_u32(vm, "cpu.cycles.trap", v);
   get(vm, "bus.hop_latency", s.bus.hop_latency);
+  v = s.bus.width_bytes;
+  get(vm, "bus.width", v);
+  if (v == 0 || v > 4096) throw usage_error("option 'bus.width' must be 1..4096 bytes");
+  s.bus.width_bytes = static_cast<unsigned>(v);
+  s.accels = make_accels(vm, decls);
   get_block(vm, "rom", s.rom);
   get_block(vm, "clint", s.clint);
   get_block(vm, "intc", s.intc);

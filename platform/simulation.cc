@@ -271,6 +271,22 @@ run_result simulate(const parsed_options& opts) {
   if (power_csv) power_csv->finish(top.power.last_checkpoint());
   if (power_vcd) power_vcd->finish(top.power.last_checkpoint());
   res.power = summarise_power(top.power, top.power.last_checkpoint());
+  for (const auto& a : top.accels) {
+    run_result::accel_record rec;
+    rec.name = a->config().name;
+    rec.kind = a->config().kind;
+    rec.base = a->config().base;
+    rec.irq = a->config().irq;
+    rec.jobs = a->jobs();
+    rec.errors = a->errors();
+    rec.busy_cycles = a->busy_cycles();
+    rec.operations = a->operations();
+    rec.dma_bytes = a->dma_bytes();
+    rec.busy_s = a->busy_time().to_seconds();
+    rec.energy_j = static_cast<double>(a->power().energy_aj()) * 1e-18;
+    rec.stats = a->report();
+    res.accelerators.push_back(std::move(rec));
+  }
   res.power.deep_sleeps = top.pmu->deep_sleep_count();
   res.power.wake_ups = top.pmu->wake_count();
   if (vcd != nullptr) {
@@ -389,6 +405,26 @@ void write_report(const std::string& path, const parsed_options& opts, const run
   j["emram"] = {{"row_bytes", r.emram_row_bytes}, {"endurance", r.emram_endurance},
                 {"row_writes", r.emram_row_writes}, {"rows_over_endurance", r.emram_rows_over_endurance},
                 {"worst_rows", worst}};
+  auto accels = nlohmann::ordered_json::array();
+  for (const auto& a : r.accelerators) {
+    nlohmann::ordered_json aj;
+    aj["name"] = a.name;
+    aj["kind"] = a.kind;
+    aj["base"] = a.base;
+    aj["irq"] = a.irq;
+    aj["jobs"] = a.jobs;
+    aj["errors"] = a.errors;
+    aj["busy_time_s"] = a.busy_s;
+    aj["busy_cycles"] = a.busy_cycles;
+    aj["operations"] = a.operations;
+    aj["dma_bytes"] = a.dma_bytes;
+    aj["energy_j"] = a.energy_j;
+    aj["ops_per_joule"] = a.energy_j > 0 ? static_cast<double>(a.operations) / a.energy_j : 0.0;
+    aj["ops_per_second_busy"] = a.busy_s > 0 ? static_cast<double>(a.operations) / a.busy_s : 0.0;
+    for (const auto& [k, v] : a.stats) aj[k] = v;
+    accels.push_back(aj);
+  }
+  j["accelerators"] = accels;
   std::ofstream out(path, std::ios::trunc);
   if (!out) throw std::runtime_error("cannot write report '" + path + "'");
   out << j.dump(2) << '\n';

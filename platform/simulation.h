@@ -80,6 +80,15 @@ struct run_result {
   };
   std::uint64_t emram_row_bytes = 0, emram_endurance = 0, emram_row_writes = 0, emram_rows_over_endurance = 0;
   std::vector<worn_row> emram_worst_rows;  // most written first
+  struct accel_record {
+    std::string name, kind;
+    std::uint64_t base = 0;
+    unsigned irq = 0;
+    std::uint64_t jobs = 0, errors = 0, busy_cycles = 0, operations = 0, dma_bytes = 0;
+    double busy_s = 0, energy_j = 0;
+    std::vector<std::pair<std::string, double>> stats;  // the kind's own figures
+  };
+  std::vector<accel_record> accelerators;
 };
 
 // Builds the SoC, loads the firmware, runs it and writes the requested outputs.

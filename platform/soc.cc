@@ -86,6 +86,27 @@ std::vector<std::uint32_t> boot_stub(const soc_config& c, std::uint32_t entry) {
 
 }  // namespace
 
+std::vector<accel::instance> default_accelerators() {
+  std::vector<accel::instance> v;
+  for (const char* n : {"cim0", "cim1"}) {
+    accel::instance i;
+    i.name = n;
+    i.kind = default_kind(n);
+    i.base = accel_window_base + accel_window_size * v.size();
+    i.size = accel_window_size;
+    i.irq = accel_first_irq + static_cast<unsigned>(v.size());
+    i.power = accel::registry::builtin().find(i.kind)->default_power;
+    v.push_back(std::move(i));
+  }
+  return v;
+}
+
+std::string default_kind(const std::string& instance) {
+  if (instance == "cim0") return "cim-digital";
+  if (instance == "cim1") return "cim-analog";
+  return "";
+}
+
 std::uint64_t resume_slot(const soc_config& cfg) { return cfg.emram.base + cfg.emram.size - resume_slot_size; }
 
 soc_config resolve(const soc_config& in) {
@@ -100,6 +121,18 @@ soc_config resolve(const soc_config& in) {
                              std::to_string(c.pmu_cfg.opps.size()) + " operating points in pmu.opps)");
   if (c.opps_given) c.cpu_clock_hz = reset_opp(c).frequency_hz;
   if (!(c.aon_voltage > 0)) throw core::config_error("aon.voltage must be positive");
+  for (std::size_t i = 0; i < c.accels.size(); ++i) {
+    accel::instance& a = c.accels[i];
+    a.reset_voltage = reset_opp(c).voltage;
+    a.register_latency = c.peripheral_latency;
+    if (a.irq == 0 || a.irq >= 32) throw core::config_error(a.name + ".irq must be 1..31");
+    const unsigned taken[] = {c.uart_irq, c.rtc_irq, c.gpio_irq};
+    for (unsigned t : taken)
+      if (a.irq == t) throw core::config_error(a.name + ".irq: source " + std::to_string(t) + " is taken by the UART, RTC or GPIO");
+    for (std::size_t k = 0; k < i; ++k)
+      if (c.accels[k].irq == a.irq)
+        throw core::config_error(a.name + ".irq: source " + std::to_string(a.irq) + " is taken by " + c.accels[k].name);
+  }
   return c;
 }
 
@@ -177,6 +210,17 @@ soc::soc(const sc_core::sc_module_name& name, const soc_config& cfg, std::functi
   bus.map("gpio", cfg.gpio.base, cfg.gpio.size, gpio->in, cfg.gpio.latency);
   bus.map("emram", cfg.emram.base, cfg.emram.size, emram.in, cfg.emram.latency);
   bus.map("sram", cfg.sram.base, cfg.sram.size, sram.in, cfg.sram.latency);
+  for (auto& a : accels) {
+    const accel::instance& inst = a->config();
+    bus.map(inst.name, inst.base, inst.size, a->in, inst.latency);
+    a->dma.bind(bus.in);
+    a->set_address_map([this](std::uint64_t addr, std::uint64_t len) {
+      const interconnect::router::range* r = bus.find(addr);
+      return r != nullptr && len <= r->size - (addr - r->base);
+    });
+    const unsigned src = inst.irq;
+    a->irq.bind([this, src](bool v) { intc.set_source(src, v); });
+  }
 
   clint.msip.bind([this](bool v) { cpu.set_irq(cpu::cause::msi, v); });
   clint.mtip.bind([this](bool v) { cpu.set_irq(cpu::cause::mti, v); });
@@ -215,6 +259,14 @@ void soc::build_power() {
     sp.p->configure_power(*sp.pw);
     sp.p->attach_power(power, dsoc);
     sp.p->set_clock(&clock);
+  }
+
+  for (const accel::instance& inst : cfg.accels) {
+    pw::domain& d = power.add_domain(inst.name);
+    std::unique_ptr<accel::accelerator> a = accel::registry::builtin().make(inst);
+    a->attach_power(power, d);
+    a->set_clock(&clock);
+    accels.push_back(std::move(a));
   }
 
   pmu = std::make_unique<pmu::pmu>("pmu", cfg.pmu_cfg, power, clock);
@@ -315,15 +367,33 @@ void write_memmap(const soc_config& in, const std::string& dir) {
     f << buf;
     std::snprintf(buf, sizeof(buf), "#define %-26s %uu\n", "EDGEVP_IRQ_GPIO", c.gpio_irq);
     f << buf;
+    f << "\n/* Accelerators (docs/accelerators.md): the ID register gives each one's kind. */\n";
+    std::snprintf(buf, sizeof(buf), "#define %-26s %zuu\n", "EDGEVP_ACCEL_COUNT", c.accels.size());
+    f << buf;
+    for (std::size_t k = 0; k < c.accels.size(); ++k) {
+      const accel::instance& a = c.accels[k];
+      std::string n = a.name;
+      for (auto& ch : n) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      const std::string idx = "EDGEVP_ACCEL" + std::to_string(k);
+      def((idx + "_BASE").c_str(), a.base);
+      def((idx + "_SIZE").c_str(), a.size);
+      std::snprintf(buf, sizeof(buf), "#define %-26s %uu\n", (idx + "_IRQ").c_str(), a.irq);
+      f << buf;
+      def(("EDGEVP_" + n + "_BASE").c_str(), a.base);
+      def(("EDGEVP_" + n + "_SIZE").c_str(), a.size);
+      std::snprintf(buf, sizeof(buf), "#define %-26s %uu\n", ("EDGEVP_IRQ_" + n).c_str(), a.irq);
+      f << buf;
+    }
     std::snprintf(buf, sizeof(buf), "#define %-26s %lluu\n", "EDGEVP_RTC_CLOCK_HZ",
                   static_cast<unsigned long long>(c.aon_clock_hz));
     f << buf << "\n/* Power: deep-sleep resume slot (last 16 bytes of eMRAM: magic, vector), domains, OPPs. */\n";
     def("EDGEVP_EMRAM_RESUME_ADDR", resume_slot(c));
     def("EDGEVP_RESUME_MAGIC", resume_magic);
-    const char* const domains[] = {c.pmu_cfg.always_on_domain.c_str(), c.pmu_cfg.cpu_domain.c_str(),
-                                   c.pmu_cfg.soc_domain.c_str(), c.pmu_cfg.retention_domain.c_str(), "emram"};
+    std::vector<std::string> domains = {c.pmu_cfg.always_on_domain, c.pmu_cfg.cpu_domain, c.pmu_cfg.soc_domain,
+                                        c.pmu_cfg.retention_domain, "emram"};
+    for (const accel::instance& a : c.accels) domains.push_back(a.name);
     unsigned i = 0;
-    for (const char* d : domains) {
+    for (const std::string& d : domains) {
       std::string n = d;
       for (auto& ch : n) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
       std::snprintf(buf, sizeof(buf), "#define %-26s %uu\n", ("EDGEVP_DOMAIN_" + n).c_str(), i++);

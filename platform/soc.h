@@ -9,6 +9,8 @@
 #include <systemc>
 #include <tlm_utils/simple_initiator_socket.h>
 
+#include "models/accelerators/accelerator.h"
+#include "models/accelerators/registry.h"
 #include "models/core/clock.h"
 #include "models/core/power.h"
 #include "models/cpu/cpu.h"
@@ -25,6 +27,15 @@
 #include "platform/elf_loader.h"
 
 namespace edgevp::platform {
+
+// The accelerator instances of the default SoC: cim0 (digital SRAM CIM) and cim1 (analog RRAM CIM)
+// in the first two accelerator windows, on interrupt sources 8 and 9.
+inline constexpr std::uint64_t accel_window_base = 0x11000000;
+inline constexpr std::uint64_t accel_window_size = 0x10000;
+inline constexpr unsigned accel_first_irq = 8;
+std::vector<accel::instance> default_accelerators();
+// The kind an instance name gets when its `.kind` is not given (cim0, cim1), or "".
+std::string default_kind(const std::string& instance);
 
 struct block_config {
   std::uint64_t base = 0;
@@ -81,6 +92,10 @@ struct soc_config {
   core::peripheral_power pmu_power{1e-12, 1.0e-6, 0.0};
   core::peripheral_power rtc_power{1e-12, 0.5e-6, 0.0};
   core::peripheral_power gpio_power{1e-12, 0.2e-6, 0.0};
+
+  // Accelerators, in `accel` order: each one a window on the bus, an interrupt source, a DMA
+  // initiator and a power domain named after it.
+  std::vector<accel::instance> accels = default_accelerators();
 };
 
 // The configuration with derived values filled in (operating points, CPU clock). Throws
@@ -104,6 +119,7 @@ class soc : public sc_core::sc_module {
   peripherals::rtc rtc;
   std::unique_ptr<peripherals::gpio> gpio;
   std::unique_ptr<memory::wear_map> emram_wear;
+  std::vector<std::unique_ptr<accel::accelerator>> accels;
 
   // uart_tx receives every byte the firmware transmits. Throws core::config_error on an
   // impossible configuration (overlapping ranges, ...), std::runtime_error on an unreadable RX file.

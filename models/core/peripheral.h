@@ -84,6 +84,7 @@ class peripheral : public sc_core::sc_module {
   // After the domain changed state. The default loses all state when the domain goes off.
   virtual void power_changed(power::state from, power::state to);
   [[nodiscard]] bool domain_on() const { return m_power.domain() == nullptr || m_power.domain()->is_on(); }
+  [[nodiscard]] const clock* clock_source() const { return m_clock; }
 
   virtual void b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
   virtual unsigned int transport_dbg(tlm::tlm_generic_payload& tx);

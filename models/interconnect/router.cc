@@ -69,6 +69,8 @@ void router::b_transport(int id, tlm::tlm_generic_payload& tx, sc_core::sc_time&
     r->stats.wait_time += wait;
   }
   delay += r->latency;
+  const unsigned beats = (tx.get_data_length() + m_cfg.width_bytes - 1) / m_cfg.width_bytes;
+  if (beats > 1) delay += (m_clock != nullptr ? m_clock->period() : m_cfg.cycle) * static_cast<double>(beats - 1);
   ++r->stats.transactions;
   r->stats.bytes += tx.get_data_length();
   tx.set_address(addr - r->base);

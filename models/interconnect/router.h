@@ -6,6 +6,7 @@
 // time) while the target is still busy waits for it. With temporally decoupled initiators this
 // contention is approximate (arrival order is issue order, not time order) - the usual LT trade.
 //
+// A transaction of n bytes moves ceil(n / width) beats; beats after the first add a bus cycle each.
 // Unmapped addresses answer TLM_ADDRESS_ERROR_RESPONSE. DMI requests and debug transport are
 // forwarded with the address translated both ways; a DMI region carries its target's latency but
 // not the hop latency nor contention (memories sit next to the core). Targets' DMI invalidations
@@ -38,6 +39,11 @@ struct router_power {
 
 struct router_config {
   sc_core::sc_time hop_latency = sc_core::sc_time(2, sc_core::SC_NS);
+  // Data bus width: a transaction longer than one beat (DMA bursts) occupies the target for one
+  // more bus cycle per extra beat. The first beat is inside the hop latency, so the CPU's word
+  // accesses cost what they did.
+  unsigned width_bytes = 8;
+  sc_core::sc_time cycle = sc_core::sc_time(10, sc_core::SC_NS);  // bus cycle without a clock
   router_power power;
 };
 

@@ -1,0 +1,198 @@
+// edgevp: the accelerator base (DESIGN.md "Accelerators"; docs/accelerators.md).
+//
+//   offset  register    access  reset
+//   0x00    ID          ro      0xACCE_KKVV (kind code, version)
+//   0x04    CTRL        rw      0     bit0 START (w1), bit1 RESET (w1), bit2 IRQ_EN
+//   0x08    STATUS      rw      0     bit0 BUSY, bit1 DONE (w1c), bit2 ERROR (w1c), 15:8 ERR_CODE
+//   0x0C    DESC        rw      0     first descriptor
+//   0x10    ERR_DESC    ro      0     descriptor that failed
+//   0x14    ERR_ADDR    ro      0     offending address
+//   0x18    JOBS        ro      0     descriptors completed
+//   0x20/24 CYCLES      ro      0     busy cycles (reading LO latches HI)
+//   0x28/2C OPS         ro      0     operations, 2 per MAC (reading LO latches HI)
+//   0x40-   kind-specific
+//
+// A START runs the descriptor chain at once, at the access's local time (loosely timed): the
+// descriptors and data move through the `dma` initiator (b_transport into the interconnect, at the
+// times the job's schedule gives, so they queue behind other initiators), results are written, and
+// the job's end time is known. STATUS reads BUSY until an access's time reaches that end; DONE,
+// the counters and the interrupt follow at that time (or at the first register read past it, when
+// the reader runs ahead of the kernel). Errors are reported in STATUS and by the interrupt, never
+// by aborting: see error below.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include "models/accelerators/registry.h"
+#include "models/core/irq.h"
+#include "models/core/peripheral.h"
+
+namespace edgevp::accel {
+
+enum class error : std::uint8_t {
+  none = 0,
+  opcode = 1,     // opcode 0 or unknown
+  align = 2,      // descriptor, buffer or stride not aligned as required
+  unmapped = 3,   // a buffer not wholly inside one mapped target
+  shape = 4,      // sizes or offsets beyond the hardware, zero sizes
+  precision = 5,  // unsupported bit width
+  busy = 6,       // START while busy
+  dma = 7,        // a DMA transfer got an error response
+  param = 8,      // other malformed field
+  chain = 9,      // too many chained descriptors
+};
+const char* error_name(error e);
+
+inline constexpr std::uint32_t id_prefix = 0xACCE0000u;
+inline constexpr std::size_t max_chain = 65536;
+inline constexpr unsigned max_descriptor_words = 64;
+
+namespace ctrl_bits {
+inline constexpr std::uint32_t start = 1u << 0;
+inline constexpr std::uint32_t reset = 1u << 1;
+inline constexpr std::uint32_t irq_en = 1u << 2;
+}  // namespace ctrl_bits
+namespace status_bits {
+inline constexpr std::uint32_t busy = 1u << 0;
+inline constexpr std::uint32_t done = 1u << 1;
+inline constexpr std::uint32_t error = 1u << 2;
+}  // namespace status_bits
+
+class accelerator;
+
+// One descriptor being executed: its words and the DMA, validation and timing helpers a kind uses.
+class job {
+ public:
+  [[nodiscard]] std::uint64_t address() const { return m_addr; }
+  [[nodiscard]] std::uint32_t word(unsigned i) const { return i < m_words.size() ? m_words[i] : 0; }
+  [[nodiscard]] std::uint8_t opcode() const { return static_cast<std::uint8_t>(m_words[0] & 0xFFu); }
+  [[nodiscard]] std::uint32_t flags() const { return m_words[0] >> 8; }
+  // When the descriptor has been fetched: the kind's schedule starts here.
+  [[nodiscard]] sc_core::sc_time start() const { return m_start; }
+  // Duration of n accelerator clock cycles (DVFS applies).
+  [[nodiscard]] sc_core::sc_time cycles(std::uint64_t n) const;
+
+  // Validation: each fails the job (and returns false) on a bad buffer: `len` bytes at `addr`
+  // must lie in one mapped target (unmapped) and `addr` be a multiple of `align` (align).
+  bool check_buffer(std::uint64_t addr, std::uint64_t len, unsigned align = 1);
+  bool check_aligned(std::uint64_t value, unsigned align);  // a stride, for example
+  void fail(error e, std::uint64_t addr = 0);
+  [[nodiscard]] bool failed() const { return m_error != error::none; }
+
+  // DMA through the interconnect. `t`: in, the earliest start; out, when the transfer ends.
+  // On an error response the job fails with error::dma (ERR_ADDR = the transaction's address).
+  bool read(std::uint64_t addr, void* data, std::uint64_t len, sc_core::sc_time& t);
+  bool write(std::uint64_t addr, const void* data, std::uint64_t len, sc_core::sc_time& t);
+
+ private:
+  friend class accelerator;
+  explicit job(accelerator& owner) : m_owner(owner) {}
+  bool transfer(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data, std::uint64_t len,
+                sc_core::sc_time& t);
+
+  accelerator& m_owner;
+  std::uint64_t m_addr = 0;
+  std::vector<std::uint32_t> m_words;
+  sc_core::sc_time m_start;
+  error m_error = error::none;
+  std::uint64_t m_error_addr = 0;
+};
+
+class accelerator : public core::peripheral {
+ public:
+  tlm_utils::simple_initiator_socket<accelerator> dma;
+  core::irq_line irq;
+
+  accelerator(const sc_core::sc_module_name& name, const instance& inst, std::uint8_t kind_code,
+              std::uint8_t version = 1);
+
+  [[nodiscard]] const instance& config() const { return m_inst; }
+  // Which addresses DMA may use (the platform gives the interconnect's map); without it every
+  // address is taken as mapped and the transfer's response decides.
+  void set_address_map(std::function<bool(std::uint64_t addr, std::uint64_t len)> mapped) {
+    m_mapped = std::move(mapped);
+  }
+
+  // Totals (for reports and tests).
+  [[nodiscard]] bool busy_at(const sc_core::sc_time& t) const { return m_busy && t < m_end; }
+  [[nodiscard]] std::uint64_t jobs() const { return m_jobs; }
+  [[nodiscard]] std::uint64_t errors() const { return m_errors; }
+  [[nodiscard]] std::uint64_t busy_cycles() const { return m_cycles; }
+  [[nodiscard]] std::uint64_t operations() const { return m_ops; }
+  [[nodiscard]] sc_core::sc_time busy_time() const { return m_busy_time; }
+  [[nodiscard]] std::uint64_t dma_bytes() const { return m_dma_bytes; }
+  // Kind-specific figures for the run report: name -> value.
+  [[nodiscard]] virtual std::vector<std::pair<std::string, double>> report() const { return {}; }
+
+  core::reg<std::uint32_t> id;
+  core::reg<std::uint32_t> ctrl{this, "CTRL", 0x04, 0, core::access::rw};
+  core::reg<std::uint32_t> status{this, "STATUS", 0x08, 0, core::access::rw};
+  core::reg<std::uint32_t> desc{this, "DESC", 0x0C, 0, core::access::rw};
+  core::reg<std::uint32_t> err_desc{this, "ERR_DESC", 0x10, 0, core::access::ro};
+  core::reg<std::uint32_t> err_addr{this, "ERR_ADDR", 0x14, 0, core::access::ro};
+  core::reg<std::uint32_t> jobs_reg{this, "JOBS", 0x18, 0, core::access::ro};
+  core::reg<std::uint32_t> cycles_lo{this, "CYCLES_LO", 0x20, 0, core::access::ro};
+  core::reg<std::uint32_t> cycles_hi{this, "CYCLES_HI", 0x24, 0, core::access::ro};
+  core::reg<std::uint32_t> ops_lo{this, "OPS_LO", 0x28, 0, core::access::ro};
+  core::reg<std::uint32_t> ops_hi{this, "OPS_HI", 0x2C, 0, core::access::ro};
+
+ protected:
+  // The kind: words in the descriptor of `opcode` (header included), 0 for an unknown opcode.
+  [[nodiscard]] virtual unsigned descriptor_words(std::uint8_t opcode) const = 0;
+  // Validates and executes one descriptor (j.fail() and return on a problem); returns when it
+  // ends (absolute simulated time, >= j.start()). Counts its operations with count_ops().
+  virtual sc_core::sc_time execute(job& j) = 0;
+  // Soft reset (CTRL.RESET): the kind's control state, not its stored data.
+  virtual void reset_kind() {}
+  // The domain went off: what the kind loses (after the registers are reset).
+  virtual void power_lost() {}
+
+  void count_ops(std::uint64_t n) { m_ops_pending += n; m_ops += n; }
+  // The operations counter the power component reports (2 per MAC).
+  [[nodiscard]] const std::uint64_t* ops_counter() const { return &m_ops; }
+
+  void reset_state() override;
+  void power_changed(core::power::state from, core::power::state to) override;
+
+ private:
+  friend class job;
+  void start(const sc_core::sc_time& at);
+  void complete_if_due(const sc_core::sc_time& t);
+  void complete();
+  void update_irq();
+  void on_done_event();  // SC_METHOD
+
+  instance m_inst;
+  std::function<bool(std::uint64_t, std::uint64_t)> m_mapped;
+  // The job in flight.
+  bool m_busy = false;
+  sc_core::sc_time m_start_time;
+  sc_core::sc_time m_end;
+  error m_job_error = error::none;
+  std::uint64_t m_job_error_desc = 0;
+  std::uint64_t m_job_error_addr = 0;
+  std::uint64_t m_job_descriptors = 0;
+  std::uint64_t m_ops_pending = 0;
+  sc_core::sc_event m_done{"done"};
+  // Register-visible totals (updated at completion) and model totals.
+  std::uint64_t m_jobs = 0;
+  std::uint64_t m_errors = 0;
+  std::uint64_t m_cycles = 0;
+  std::uint64_t m_ops = 0;
+  std::uint64_t m_ops_visible = 0;
+  std::uint32_t m_cycles_hi_latch = 0;
+  std::uint32_t m_ops_hi_latch = 0;
+  sc_core::sc_time m_busy_time;
+  std::uint64_t m_dma_bytes = 0;
+  std::uint64_t m_dma_reads = 0;
+  std::uint64_t m_dma_writes = 0;
+};
+
+}  // namespace edgevp::accel

@@ -1,0 +1,185 @@
+#include "models/accelerators/cim/cim.h"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+
+#include "models/core/errors.h"
+
+namespace edgevp::accel::cim {
+
+std::int32_t sign_extend(std::uint32_t v, unsigned bits) {
+  const std::uint32_t m = bits >= 32 ? 0xFFFFFFFFu : ((1u << bits) - 1u);
+  const std::uint32_t sign = 1u << (bits - 1);
+  const std::uint32_t x = v & m;
+  return static_cast<std::int32_t>((x ^ sign) - sign);
+}
+
+std::int8_t requantise(std::int64_t acc, std::int32_t scale, unsigned shift, bool relu) {
+  // acc fits 40 bits, scale 32: the product fits 64 bits.
+  std::int64_t y = acc * static_cast<std::int64_t>(scale);
+  if (shift > 0) y = (y + (std::int64_t{1} << (shift - 1))) >> shift;
+  if (relu) y = std::max<std::int64_t>(y, 0);
+  return static_cast<std::int8_t>(std::clamp<std::int64_t>(y, -128, 127));
+}
+
+namespace {
+unsigned dimension(const instance& inst, const char* key) {
+  const std::uint64_t v = inst.integer(key);
+  if (v == 0 || v > 4096) throw core::config_error(inst.name + "." + key + " must be 1..4096");
+  return static_cast<unsigned>(v);
+}
+}  // namespace
+
+cim::cim(const sc_core::sc_module_name& name, const instance& inst, std::uint8_t code)
+    : accelerator(name, inst, code),
+      rows_reg(this, "ROWS", 0x40, 0, core::access::ro),
+      cols_reg(this, "COLS", 0x44, 0, core::access::ro),
+      precisions(this, "PRECISIONS", 0x48, 0, core::access::ro),
+      adc_bits_reg(this, "ADC_BITS", 0x4C, 0, core::access::ro),
+      dac_bits_reg(this, "DAC_BITS", 0x50, 0, core::access::ro),
+      noise_sd(this, "NOISE_SD", 0x54, 0, core::access::ro),
+      max_writes(this, "MAX_WRITES", 0x58, 0, core::access::ro),
+      m_rows(dimension(inst, "rows")),
+      m_cols(dimension(inst, "cols")) {
+  rows_reg.on_read([this] { return m_rows; });
+  cols_reg.on_read([this] { return m_cols; });
+}
+
+double cim::utilisation() const {
+  return m_cell_slots == 0 ? 0.0 : static_cast<double>(m_macs) / static_cast<double>(m_cell_slots);
+}
+
+std::vector<std::pair<std::string, double>> cim::report() const {
+  return {{"rows", m_rows},
+          {"cols", m_cols},
+          {"macs", static_cast<double>(m_macs)},
+          {"vectors", static_cast<double>(m_vectors)},
+          {"array_utilisation", utilisation()},
+          {"compute_time_s", m_compute_time.to_seconds()},
+          {"weight_loads", static_cast<double>(m_loads)},
+          {"cells_programmed", static_cast<double>(m_cells_programmed)}};
+}
+
+unsigned cim::descriptor_words(std::uint8_t op) const {
+  switch (op) {
+    case opcode::load: return load_words;
+    case opcode::mvm: return mvm_words;
+    default: return 0;
+  }
+}
+
+sc_core::sc_time cim::execute(job& j) { return j.opcode() == opcode::load ? load(j) : mvm(j); }
+
+sc_core::sc_time cim::load(job& j) {
+  const std::uint32_t src = j.word(2);
+  const std::uint32_t stride = j.word(3);
+  const unsigned row0 = j.word(4) & 0xFFFFu;
+  const unsigned rows = j.word(4) >> 16;
+  const unsigned col0 = j.word(5) & 0xFFFFu;
+  const unsigned cols = j.word(5) >> 16;
+  const unsigned w_bits = j.word(6);
+  if (j.flags() != 0 || j.word(7) != 0) {
+    j.fail(error::param);
+    return j.start();
+  }
+  if (rows == 0 || cols == 0 || row0 + rows > m_rows || col0 + cols > m_cols) {
+    j.fail(error::shape);
+    return j.start();
+  }
+  if (!weight_bits_ok(w_bits)) {
+    j.fail(error::precision);
+    return j.start();
+  }
+  if (!j.check_buffer(src, std::uint64_t{cols - 1} * stride + rows)) return j.start();
+
+  std::vector<std::int8_t> w(std::size_t{rows} * cols);
+  sc_core::sc_time t = j.start();
+  if (stride == rows) {
+    if (!j.read(src, w.data(), w.size(), t)) return t;
+  } else {
+    for (unsigned c = 0; c < cols; ++c)
+      if (!j.read(src + std::uint64_t{c} * stride, w.data() + std::size_t{c} * rows, rows, t)) return t;
+  }
+  program(row0, rows, col0, cols, w.data(), w_bits);
+  ++m_loads;
+  m_cells_programmed += std::uint64_t{rows} * cols;
+  const sc_core::sc_time p = program_time(j, rows, cols);
+  m_compute_time += p;
+  return t + p;
+}
+
+sc_core::sc_time cim::mvm(job& j) {
+  const std::uint32_t in = j.word(2);
+  const std::uint32_t in_stride = j.word(3);
+  const std::uint32_t out = j.word(4);
+  const std::uint32_t out_stride = j.word(5);
+  const unsigned row0 = j.word(6) & 0xFFFFu;
+  const unsigned rows = j.word(6) >> 16;
+  const unsigned col0 = j.word(7) & 0xFFFFu;
+  const unsigned cols = j.word(7) >> 16;
+  const std::uint32_t batch = j.word(8);
+  const unsigned in_bits = j.word(9);
+  const std::uint32_t bias = j.word(10);
+  const auto scale = static_cast<std::int32_t>(j.word(11));
+  const std::uint32_t shift = j.word(12);
+  const std::uint32_t adc_shift = j.word(13);
+  const std::uint32_t fl = j.flags();
+  if ((fl & ~(flags::relu | flags::out32)) != 0 || j.word(14) != 0 || j.word(15) != 0 || shift > 62 ||
+      !adc_shift_ok(adc_shift)) {
+    j.fail(error::param);
+    return j.start();
+  }
+  if (rows == 0 || cols == 0 || row0 + rows > m_rows || col0 + cols > m_cols || batch == 0 || batch > max_batch) {
+    j.fail(error::shape);
+    return j.start();
+  }
+  if (!input_bits_ok(in_bits)) {
+    j.fail(error::precision);
+    return j.start();
+  }
+  const bool out32 = (fl & flags::out32) != 0;
+  const bool relu = (fl & flags::relu) != 0;
+  const unsigned elem = out32 ? 4 : 1;
+  if (bias != 0 && !j.check_buffer(bias, 4ull * cols, 4)) return j.start();
+  if (!j.check_buffer(in, std::uint64_t{batch - 1} * in_stride + rows)) return j.start();
+  if (out32 && !j.check_aligned(out_stride, 4)) return j.start();
+  if (!j.check_buffer(out, std::uint64_t{batch - 1} * out_stride + std::uint64_t{cols} * elem, elem))
+    return j.start();
+
+  sc_core::sc_time t_in = j.start();
+  std::vector<std::int32_t> b(cols, 0);
+  if (bias != 0 && !j.read(bias, b.data(), 4ull * cols, t_in)) return t_in;
+
+  std::vector<std::int8_t> xbytes(rows);
+  std::vector<std::int32_t> x(rows);
+  std::vector<std::int64_t> acc(cols);
+  std::vector<unsigned char> y(std::size_t{cols} * elem);
+  const sc_core::sc_time vt = vector_time(j, in_bits);
+  sc_core::sc_time c_end = t_in + fill_time(j);  // the compute stage is free after the fill
+  sc_core::sc_time t_out = t_in;
+  for (std::uint32_t v = 0; v < batch; ++v) {
+    if (!j.read(in + std::uint64_t{v} * in_stride, xbytes.data(), rows, t_in)) return t_in;
+    for (unsigned r = 0; r < rows; ++r) x[r] = sign_extend(static_cast<std::uint8_t>(xbytes[r]), in_bits);
+    multiply(x.data(), row0, rows, col0, cols, in_bits, adc_shift, acc.data());
+    c_end = std::max(c_end, t_in) + vt;
+    for (unsigned c = 0; c < cols; ++c) {
+      const std::int64_t a = acc[c] + b[c];
+      if (out32) {
+        const auto w = static_cast<std::int32_t>(std::clamp<std::int64_t>(a, std::numeric_limits<std::int32_t>::min(),
+                                                                           std::numeric_limits<std::int32_t>::max()));
+        std::memcpy(y.data() + 4 * c, &w, 4);
+      } else {
+        y[c] = static_cast<unsigned char>(requantise(a, scale, shift, relu));
+      }
+    }
+    t_out = std::max(t_out, c_end);
+    if (!j.write(out + std::uint64_t{v} * out_stride, y.data(), y.size(), t_out)) return t_out;
+    ++m_vectors;
+    m_cell_slots += std::uint64_t{m_rows} * m_cols;
+  }
+  m_compute_time += vt * static_cast<double>(batch);
+  return t_out;
+}
+
+}  // namespace edgevp::accel::cim

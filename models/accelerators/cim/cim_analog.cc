@@ -1,0 +1,271 @@
+// Analog RRAM CIM: weights as differential conductance pairs with programming noise (CrossSim's
+// RRAM_Wan fit) and read noise, DAC inputs, ADC outputs; periphery energy after ZigZag's imc model.
+// All randomness comes from the instance's seed: runs are reproducible bit for bit.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+
+#include "models/accelerators/cim/cim.h"
+#include "models/core/errors.h"
+
+namespace edgevp::accel::cim {
+
+namespace {
+
+constexpr double fF = 1e-15;
+
+// CALIBRATION.md (CrossSim RRAM_Wan): sigma(G) in uS for G in uS, G <= 39.26 uS.
+double programming_sigma_us(double g_us) {
+  const double g = std::min(std::max(g_us, 0.0), 39.26);
+  return 1.536e-4 * g * g * g - 1.167e-2 * g * g + 0.2374 * g + 1.053;
+}
+
+// ZigZag imc periphery (CALIBRATION.md): ADC (100 fF x B + 0.001 fF x 4^B) V^2 per conversion.
+double adc_energy(unsigned bits, double v) {
+  return (100 * fF * bits + 0.001 * fF * std::pow(4.0, bits)) * v * v;
+}
+
+// splitmix64: seeds, and the per-MVM read-noise streams.
+std::uint64_t splitmix(std::uint64_t& s) {
+  std::uint64_t z = (s += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+// A portable normal generator (Box-Muller on splitmix64), so traces do not depend on the C++
+// library's distributions.
+class gaussian {
+ public:
+  explicit gaussian(std::uint64_t seed) : m_state(seed) {}
+  double operator()() {
+    if (m_has_spare) {
+      m_has_spare = false;
+      return m_spare;
+    }
+    const double u1 = (static_cast<double>(splitmix(m_state) >> 11) + 1.0) * 0x1.0p-53;  // (0, 1]
+    const double u2 = static_cast<double>(splitmix(m_state) >> 11) * 0x1.0p-53;
+    const double r = std::sqrt(-2.0 * std::log(u1));
+    m_spare = r * std::sin(2 * M_PI * u2);
+    m_has_spare = true;
+    return r * std::cos(2 * M_PI * u2);
+  }
+
+ private:
+  std::uint64_t m_state;
+  double m_spare = 0;
+  bool m_has_spare = false;
+};
+
+class cim_analog final : public cim {
+ public:
+  static constexpr std::uint8_t analog_code = 0x02;
+
+  cim_analog(const sc_core::sc_module_name& name, const instance& inst)
+      : cim(name, inst, analog_code),
+        m_adc_bits(bits(inst, "adc_bits", 1, 16)),
+        m_dac_bits(bits(inst, "dac_bits", 1, 8)),
+        m_gmax(inst.real("g_max")),
+        m_prog_noise(inst.real("prog_noise")),
+        m_read_noise(inst.real("read_noise")),
+        m_seed(inst.integer("seed")),
+        m_mvm_time(inst.time("mvm_time")),
+        m_pulse(inst.time("write_pulse")),
+        m_iterations(inst.integer("verify_iterations")),
+        m_endurance(inst.integer("endurance")),
+        m_w(std::size_t{m_rows} * m_cols, 0),
+        m_delta(std::size_t{m_rows} * m_cols, 0.0),
+        m_col_bits(m_cols, 8),
+        m_writes(std::size_t{m_rows} * m_cols, 0),
+        m_prog(m_seed) {
+    if (!(m_gmax > 0)) throw core::config_error(inst.name + ".g_max must be positive");
+    if (m_prog_noise < 0) throw core::config_error(inst.name + ".prog_noise must not be negative");
+    if (m_read_noise < 0) throw core::config_error(inst.name + ".read_noise must not be negative");
+    if (m_mvm_time == sc_core::SC_ZERO_TIME) throw core::config_error(inst.name + ".mvm_time must be positive");
+    if (m_iterations == 0) throw core::config_error(inst.name + ".verify_iterations must be at least 1");
+    precisions.set((m_dac_bits >= 32 ? 0xFFFFFFFFu : (1u << m_dac_bits) - 1u));
+    adc_bits_reg.set(m_adc_bits);
+    dac_bits_reg.set(m_dac_bits);
+    noise_sd.on_read([this] { return noise_sd_ppm(m_last_w_bits); });
+    max_writes.on_read([this] { return static_cast<std::uint32_t>(m_max_writes); });
+
+    const double v = inst.reset_voltage;
+    core::power::component& p = power();
+    p.add_event("adc", inst.power_source("adc", adc_energy(m_adc_bits, v)), {&m_conversions});
+    p.add_event("dac", inst.power_source("dac", 50 * fF * v * v), {&m_dac_bits_driven});
+    p.add_event("cell", inst.power_source("cell", 0.35 * fF * v * v), {&m_cell_bits});
+    p.add_event("write", inst.power_source("write", 1e-12), {&m_pulses});
+  }
+
+  [[nodiscard]] std::vector<std::pair<std::string, double>> report() const override {
+    auto r = cim::report();
+    r.emplace_back("adc_conversions", static_cast<double>(m_conversions));
+    r.emplace_back("programming_pulses", static_cast<double>(m_pulses));
+    r.emplace_back("max_cell_writes", static_cast<double>(m_max_writes));
+    r.emplace_back("cells_over_endurance", static_cast<double>(m_over_endurance));
+    return r;
+  }
+
+  // Standard deviation of one weight's error in weight LSBs x 1e6 (NOISE_SD), for w_bits.
+  [[nodiscard]] std::uint32_t noise_sd_ppm(unsigned w_bits) const {
+    const double unit_us = m_gmax * 1e6 / wmax(w_bits);
+    const double gmax_us = m_gmax * 1e6;
+    const double sp = m_prog_noise * programming_sigma_us(gmax_us);
+    const double s0 = m_prog_noise * programming_sigma_us(0);
+    const double sr = m_read_noise * gmax_us;
+    const double sd = std::sqrt(sp * sp + s0 * s0 + 2 * sr * sr) / unit_us;
+    return static_cast<std::uint32_t>(std::min(std::ceil(sd * 1e6), 4294967295.0));
+  }
+
+ protected:
+  [[nodiscard]] bool weight_bits_ok(unsigned b) const override { return b >= 2 && b <= 8; }
+  [[nodiscard]] bool input_bits_ok(unsigned b) const override { return b >= 1 && b <= m_dac_bits; }
+  [[nodiscard]] bool adc_shift_ok(std::uint32_t s) const override { return s <= 30; }
+
+  void program(unsigned row0, unsigned rows, unsigned col0, unsigned cols, const std::int8_t* w,
+               unsigned w_bits) override {
+    const int wm = wmax(w_bits);
+    const double unit_us = m_gmax * 1e6 / wm;
+    for (unsigned c = 0; c < cols; ++c) {
+      m_col_bits[col0 + c] = w_bits;
+      for (unsigned r = 0; r < rows; ++r) {
+        const std::size_t cell = std::size_t{col0 + c} * m_rows + row0 + r;
+        const int q = std::clamp<int>(w[std::size_t{c} * rows + r], -wm, wm);
+        m_w[cell] = static_cast<std::int8_t>(q);
+        // The pair: G+ carries positive weights, G- negative ones; both are programmed (the idle
+        // one to its lowest state) and both get the fitted noise.
+        const double gp = std::max(q, 0) * unit_us;
+        const double gn = std::max(-q, 0) * unit_us;
+        double dp = 0;
+        double dn = 0;
+        if (m_prog_noise > 0) {
+          dp = std::max(gp + m_prog_noise * programming_sigma_us(gp) * m_prog(), 0.0) - gp;
+          dn = std::max(gn + m_prog_noise * programming_sigma_us(gn) * m_prog(), 0.0) - gn;
+        }
+        m_delta[cell] = (dp - dn) / unit_us;
+        const std::uint64_t n = ++m_writes[cell];
+        m_max_writes = std::max(m_max_writes, n);
+        if (n == m_endurance + 1 && m_over_endurance++ == 0)
+          std::fprintf(stderr, "edgevp: warning: %s: RRAM cell (row %u, col %u) passed its endurance of %llu programming cycles\n",
+                       name(), row0 + r, col0 + c, static_cast<unsigned long long>(m_endurance));
+      }
+    }
+    m_last_w_bits = w_bits;
+    m_pulses += 2ull * rows * cols * m_iterations;  // both cells of each pair, every iteration
+  }
+
+  [[nodiscard]] sc_core::sc_time program_time(const job& /*j*/, unsigned rows, unsigned /*cols*/) const override {
+    // Row by row, all columns in parallel: pulse and verify read, iterated.
+    return (m_pulse + m_mvm_time) * static_cast<double>(rows * m_iterations);
+  }
+
+  void multiply(const std::int32_t* x, unsigned row0, unsigned rows, unsigned col0, unsigned cols,
+                unsigned in_bits, std::uint32_t adc_shift, std::int64_t* acc) override {
+    gaussian read(m_seed ^ (0xA5A5A5A5ull + m_mvm_index++ * 0x9E3779B97F4A7C15ull));
+    double x2 = 0;
+    for (unsigned r = 0; r < rows; ++r) x2 += static_cast<double>(x[r]) * x[r];
+    const double lsb = std::ldexp(1.0, static_cast<int>(adc_shift));
+    const double lo = -std::ldexp(1.0, static_cast<int>(m_adc_bits) - 1);
+    const double hi = -lo - 1;
+    std::uint64_t cell_bits = 0;
+    for (unsigned c = 0; c < cols; ++c) {
+      const std::size_t base = std::size_t{col0 + c} * m_rows + row0;
+      const std::int8_t* w = &m_w[base];
+      const double* d = &m_delta[base];
+      std::int64_t exact = 0;
+      double noise = 0;
+      for (unsigned r = 0; r < rows; ++r) {
+        exact += std::int64_t{x[r]} * w[r];
+        noise += x[r] * d[r];
+      }
+      if (m_read_noise > 0) {
+        // Each cell of the pair adds N(0, read_noise x Gmax) x x[r]: one draw with the summed variance.
+        const double unit = m_gmax / wmax(m_col_bits[col0 + c]);
+        noise += read() * std::sqrt(2 * x2) * m_read_noise * m_gmax / unit;
+      }
+      const double sum = static_cast<double>(exact) + noise;
+      const double q = sum / lsb;
+      const double code = std::clamp(q < 0 ? -std::floor(-q + 0.5) : std::floor(q + 0.5), lo, hi);
+      acc[c] = static_cast<std::int64_t>(code) * (std::int64_t{1} << adc_shift);
+      cell_bits += std::uint64_t{rows} * m_col_bits[col0 + c];
+    }
+    m_conversions += cols;
+    m_dac_bits_driven += std::uint64_t{rows} * in_bits;
+    m_cell_bits += cell_bits;
+    count_macs(std::uint64_t{rows} * cols);
+  }
+
+  [[nodiscard]] sc_core::sc_time vector_time(const job& /*j*/, unsigned /*in_bits*/) const override { return m_mvm_time; }
+  [[nodiscard]] sc_core::sc_time fill_time(const job& /*j*/) const override { return sc_core::SC_ZERO_TIME; }
+  // RRAM is non-volatile: a power-off keeps the weights.
+
+ private:
+  static int wmax(unsigned w_bits) { return (1 << (w_bits - 1)) - 1; }
+  static unsigned bits(const instance& inst, const char* key, unsigned lo, unsigned hi) {
+    const std::uint64_t v = inst.integer(key);
+    if (v < lo || v > hi)
+      throw core::config_error(inst.name + "." + key + " must be " + std::to_string(lo) + ".." + std::to_string(hi));
+    return static_cast<unsigned>(v);
+  }
+
+  unsigned m_adc_bits;
+  unsigned m_dac_bits;
+  double m_gmax;
+  double m_prog_noise;
+  double m_read_noise;
+  std::uint64_t m_seed;
+  sc_core::sc_time m_mvm_time;
+  sc_core::sc_time m_pulse;
+  std::uint64_t m_iterations;
+  std::uint64_t m_endurance;
+  std::vector<std::int8_t> m_w;    // ideal weight levels, [col][row]
+  std::vector<double> m_delta;     // programming error of the pair, in weight LSBs
+  std::vector<unsigned> m_col_bits;
+  std::vector<std::uint64_t> m_writes;
+  std::uint64_t m_max_writes = 0;
+  std::uint64_t m_over_endurance = 0;
+  unsigned m_last_w_bits = 8;
+  gaussian m_prog;
+  std::uint64_t m_mvm_index = 0;
+  std::uint64_t m_conversions = 0;
+  std::uint64_t m_dac_bits_driven = 0;
+  std::uint64_t m_cell_bits = 0;
+  std::uint64_t m_pulses = 0;
+};
+
+}  // namespace
+
+kind_info analog_kind() {
+  kind_info k;
+  k.name = "cim-analog";
+  k.code = cim_analog::analog_code;
+  k.summary = "analog RRAM compute-in-memory: conductance pairs with programming and read noise, DAC/ADC periphery";
+  k.keys = {
+      {"rows", param::of(std::uint64_t{256}), "array rows (inputs)"},
+      {"cols", param::of(std::uint64_t{256}), "array columns (outputs)"},
+      {"adc_bits", param::of(std::uint64_t{8}), "ADC resolution (1..16)"},
+      {"dac_bits", param::of(std::uint64_t{8}), "DAC resolution: the widest input (1..8)"},
+      {"g_max", param::of_real(39.26e-6), "largest conductance, S"},
+      {"prog_noise", param::of_real(1.0), "multiplier of the programming-noise fit (0: off)"},
+      {"read_noise", param::of_real(0.01), "read noise per cell, fraction of g_max (0: off)"},
+      {"seed", param::of(std::uint64_t{1}), "noise seed"},
+      {"mvm_time", param::of(sc_core::sc_time(14.4, sc_core::SC_NS)), "time of one MVM (one input vector)"},
+      {"write_pulse", param::of(sc_core::sc_time(50, sc_core::SC_NS)), "programming pulse"},
+      {"verify_iterations", param::of(std::uint64_t{4}), "write-verify iterations per row"},
+      {"endurance", param::of(std::uint64_t{100000}), "programming cycles per cell before a warning"},
+  };
+  k.power = {
+      {"adc", 'J', std::nullopt, "energy per ADC conversion", "(100 fF x adc_bits + 0.001 fF x 4^adc_bits) V^2 at the reset OPP"},
+      {"dac", 'J', std::nullopt, "energy per active row and input bit", "50 fF x V^2 at the reset OPP"},
+      {"cell", 'J', std::nullopt, "energy per active cell and weight bit", "0.35 fF x V^2 at the reset OPP"},
+      {"write", 'J', core::power::curve(1e-12), "energy per programming pulse (per cell)", ""},
+  };
+  k.default_power = {1e-12, 1e-6, 0.0};  // leakage: U (periphery; the RRAM array does not leak)
+  k.make = [](const instance& inst) -> std::unique_ptr<accelerator> {
+    return std::make_unique<cim_analog>(inst.name.c_str(), inst);
+  };
+  return k;
+}
+
+}  // namespace edgevp::accel::cim

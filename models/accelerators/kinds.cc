@@ -1,0 +1,17 @@
+// The accelerator kinds built into edgevp. A new kind adds one line here (docs/accelerators.md).
+#include "models/accelerators/cim/cim.h"
+#include "models/accelerators/registry.h"
+
+namespace edgevp::accel {
+
+const registry& registry::builtin() {
+  static const registry r = [] {
+    registry k;
+    k.add(cim::digital_kind());
+    k.add(cim::analog_kind());
+    return k;
+  }();
+  return r;
+}
+
+}  // namespace edgevp::accel
