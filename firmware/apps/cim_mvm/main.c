@@ -652,16 +652,22 @@ int main(void)
         printf("cim_mvm: error: no accelerator in the memory map; this test needs a CIM\n");
         return EXIT_NO_CIM;
     }
-    if (count > MAP_ENTRIES || count > MAX_INST) {
-        printf("cim_mvm: note: only the first %u accelerators are tested\n",
-               (unsigned)(MAP_ENTRIES < MAX_INST ? MAP_ENTRIES : MAX_INST));
+    unsigned limit = count;
+    if (limit > MAP_ENTRIES) {
+        limit = MAP_ENTRIES;
+    }
+    if (limit > MAX_INST) {
+        limit = MAX_INST;
+    }
+    if (limit < count) {
+        printf("cim_mvm: note: only the first %u accelerators are tested\n", limit);
     }
 
     fill_random(weights, sizeof weights);
     fill_random(inputs, sizeof inputs);
     fill_random(bias_rand, sizeof bias_rand);
 
-    for (unsigned i = 0; i < count && i < MAP_ENTRIES && i < MAX_INST; ++i) {
+    for (unsigned i = 0; i < limit; ++i) {
         struct inst *in = &insts[n_inst];
         uint32_t id;
         accel_init(&in->dev, accel_map[i].base, accel_map[i].irq);
