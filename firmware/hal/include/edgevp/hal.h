@@ -2,6 +2,8 @@
 #ifndef EDGEVP_HAL_H
 #define EDGEVP_HAL_H
 
+#include "edgevp/accel.h"
+#include "edgevp/cim.h"
 #include "edgevp/csr.h"
 #include "edgevp/gpio.h"
 #include "edgevp/intc.h"

@@ -1,0 +1,171 @@
+/*
+ * Accelerators: the common register window and job protocol of every accelerator kind
+ * (docs/accelerators.md). The kind-specific parts (descriptor formats, registers from 0x40)
+ * live in the kind's own header (edgevp/cim.h, ...).
+ *
+ *   ID        (0x00, ro)  0xACCE_KKVV: KK the kind code, VV its version
+ *   CTRL      (0x04, rw)  START (w1: run the chain at DESC), RESET (w1: soft reset), IRQ_EN
+ *   STATUS    (0x08, rw)  BUSY (ro), DONE (w1c), ERROR (w1c), ERR_CODE in bits 15:8 (ro)
+ *   DESC      (0x0C, rw)  address of the first descriptor
+ *   ERR_DESC  (0x10, ro)  address of the descriptor that failed
+ *   ERR_ADDR  (0x14, ro)  the offending address (DMA, unmapped, unaligned), else 0
+ *   JOBS      (0x18, ro)  descriptors completed since reset
+ *   CYCLES    (0x20/0x24, ro)  busy cycles since reset (reading LO latches HI)
+ *   OPS       (0x28/0x2C, ro)  operations since reset, 2 per MAC (reading LO latches HI)
+ *
+ * Every descriptor starts with word 0 = opcode (7:0) | flags (31:8) and word 1 = next (0: last).
+ * The interrupt line is IRQ_EN && (DONE || ERROR), level-triggered at the device's intc source.
+ *
+ * The instances come from the generated memory map: EDGEVP_ACCEL_COUNT and, by index,
+ * EDGEVP_ACCEL<i>_BASE / EDGEVP_ACCEL<i>_IRQ. Their kind is read at run time from ID.
+ *
+ * Usage:
+ *   struct accel_dev dev;
+ *   accel_init(&dev, EDGEVP_ACCEL0_BASE, EDGEVP_ACCEL0_IRQ);
+ *   accel_start(&dev, &desc, false);  int err = accel_wait(&dev, 0);       -- polling
+ *   accel_irq_attach(&dev);
+ *   accel_start(&dev, &desc, true);   int err = accel_wait_irq(&dev);      -- WFI until the irq
+ * Both waits return ACCEL_ERR_NONE (0), an ACCEL_ERR_* code, or ACCEL_WAIT_TIMEOUT; the
+ * STATUS value that ended the job is kept in dev.status (DONE and ERROR are cleared in the
+ * device afterwards, so the next job starts clean).
+ */
+#ifndef EDGEVP_ACCEL_H
+#define EDGEVP_ACCEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* --- register offsets ----------------------------------------------------------------------- */
+#define ACCEL_ID        0x00u
+#define ACCEL_CTRL      0x04u
+#define ACCEL_STATUS    0x08u
+#define ACCEL_DESC      0x0Cu
+#define ACCEL_ERR_DESC  0x10u
+#define ACCEL_ERR_ADDR  0x14u
+#define ACCEL_JOBS      0x18u
+#define ACCEL_CYCLES_LO 0x20u
+#define ACCEL_CYCLES_HI 0x24u
+#define ACCEL_OPS_LO    0x28u
+#define ACCEL_OPS_HI    0x2Cu
+#define ACCEL_KIND_REGS 0x40u /* first kind-specific register */
+
+/* --- ID ------------------------------------------------------------------------------------- */
+#define ACCEL_ID_MAGIC          0xACCEu
+#define ACCEL_ID_IS_ACCEL(id)   (((id) >> 16) == ACCEL_ID_MAGIC)
+#define ACCEL_ID_KIND(id)       (((id) >> 8) & 0xFFu)
+#define ACCEL_ID_VERSION(id)    ((id) & 0xFFu)
+
+/* --- CTRL ----------------------------------------------------------------------------------- */
+#define ACCEL_CTRL_START  (1u << 0)
+#define ACCEL_CTRL_RESET  (1u << 1)
+#define ACCEL_CTRL_IRQ_EN (1u << 2)
+
+/* --- STATUS --------------------------------------------------------------------------------- */
+#define ACCEL_STATUS_BUSY           (1u << 0)
+#define ACCEL_STATUS_DONE           (1u << 1)
+#define ACCEL_STATUS_ERROR          (1u << 2)
+#define ACCEL_STATUS_ERR_CODE_SHIFT 8u
+#define ACCEL_STATUS_ERR_CODE_MASK  (0xFFu << ACCEL_STATUS_ERR_CODE_SHIFT)
+#define ACCEL_STATUS_ERR_CODE(s)    (((s) >> ACCEL_STATUS_ERR_CODE_SHIFT) & 0xFFu)
+
+/* --- descriptor header ---------------------------------------------------------------------- */
+#define ACCEL_DESC_OPCODE_MASK 0xFFu
+#define ACCEL_DESC_FLAGS_MASK  0xFFFFFF00u
+#define ACCEL_DESC_WORD0(opcode, flags) \
+    (((uint32_t)(opcode) & 0xFFu) | ((uint32_t)(flags) & 0xFFFFFF00u))
+#define ACCEL_MAX_CHAIN        65536u /* longer chains end with ACCEL_ERR_CHAIN */
+
+/* --- error codes (STATUS.ERR_CODE) ---------------------------------------------------------- */
+#define ACCEL_ERR_NONE      0 /* */
+#define ACCEL_ERR_OPCODE    1 /* opcode 0 or unknown to the kind */
+#define ACCEL_ERR_ALIGN     2 /* descriptor, buffer or stride not word-aligned where required */
+#define ACCEL_ERR_UNMAPPED  3 /* a buffer or the descriptor not wholly inside one mapped target */
+#define ACCEL_ERR_SHAPE     4 /* sizes or offsets beyond the hardware, zero sizes */
+#define ACCEL_ERR_PRECISION 5 /* a bit width the kind does not support */
+#define ACCEL_ERR_BUSY      6 /* START while a job runs */
+#define ACCEL_ERR_DMA       7 /* a DMA transfer got an error response (ERR_ADDR: its address) */
+#define ACCEL_ERR_PARAM     8 /* any other malformed field */
+#define ACCEL_ERR_CHAIN     9 /* more than 65536 chained descriptors */
+
+/* Not a device code: what the waits return when the job did not end in time, or (accel_wait)
+   when the device is idle without DONE (no job was started). */
+#define ACCEL_WAIT_TIMEOUT (-1)
+#define ACCEL_WAIT_IDLE    (-2)
+
+/* One accelerator instance. Fill with accel_init(). The other fields are written by the
+   waits and the interrupt handler: STATUS as it ended the last job, and with ERROR the
+   ERR_DESC and ERR_ADDR registers read before DONE/ERROR were cleared. */
+struct accel_dev {
+    uintptr_t base;                /* register window */
+    unsigned irq;                  /* intc source */
+    uint32_t status;               /* STATUS that ended the last waited-for job */
+    volatile uint32_t irq_status;  /* STATUS seen by the interrupt handler (0: none yet) */
+    volatile uint32_t err_desc;    /* ERR_DESC of the last failed job */
+    volatile uint32_t err_addr;    /* ERR_ADDR of the last failed job */
+};
+
+void accel_init(struct accel_dev *dev, uintptr_t base, unsigned irq);
+
+/* Raw register access (offset into the window). */
+uint32_t accel_read(const struct accel_dev *dev, uint32_t offset);
+void accel_write(const struct accel_dev *dev, uint32_t offset, uint32_t value);
+
+/* Is there an accelerator at dev->base? Reads ID with a temporary exception hook, so an
+   unmapped (or powered-off) window is reported as false instead of a fatal access fault.
+   On true, *id (if not NULL) holds the ID register. */
+bool accel_probe(const struct accel_dev *dev, uint32_t *id);
+
+uint32_t accel_id(const struct accel_dev *dev);
+unsigned accel_kind(const struct accel_dev *dev); /* ACCEL_ID_KIND(ID) */
+
+/* Start the descriptor chain at `desc` (4-byte aligned, in memory the accelerator's DMA can
+   reach). Clears DONE/ERROR first and orders all earlier memory writes before START. With
+   `irq`, CTRL.IRQ_EN is set together with START (accel_irq_attach() must have run), else it
+   is cleared. */
+void accel_start(struct accel_dev *dev, const void *desc, bool irq);
+
+uint32_t accel_status(const struct accel_dev *dev);
+bool accel_busy(const struct accel_dev *dev);
+
+/* Poll STATUS until BUSY is clear (timeout_us of mtime, 0 = no limit). Returns the job's
+   ACCEL_ERR_* code (0: DONE without ERROR), ACCEL_WAIT_TIMEOUT, or ACCEL_WAIT_IDLE. */
+int accel_wait(struct accel_dev *dev, uint32_t timeout_us);
+
+/* Interrupts: register the device's intc handler, enable its intc source and mie.MEIE.
+   The handler records STATUS in dev->irq_status and clears DONE/ERROR (lowering the line).
+   Several devices may be attached at once (one per intc source). */
+void accel_irq_attach(struct accel_dev *dev);
+void accel_irq_detach(struct accel_dev *dev);
+
+/* Sleep in WFI until the handler saw DONE or ERROR for the job started with
+   accel_start(dev, desc, true). mstatus.MIE is enabled while sleeping and restored on return.
+   Returns the job's ACCEL_ERR_* code. Waiting for several devices: start them all, then wait
+   for each in turn. (No timeout: a device that never interrupts leaves the CPU in WFI, which
+   the simulator reports as a deadlock.) */
+int accel_wait_irq(struct accel_dev *dev);
+
+/* Start and wait (polling or interrupt). */
+int accel_run(struct accel_dev *dev, const void *desc, bool irq);
+
+/* Write 1 to clear DONE and ERROR. */
+void accel_clear(const struct accel_dev *dev);
+
+uint32_t accel_err_code(const struct accel_dev *dev); /* STATUS.ERR_CODE now */
+uint32_t accel_err_desc(const struct accel_dev *dev);
+uint32_t accel_err_addr(const struct accel_dev *dev);
+uint32_t accel_jobs(const struct accel_dev *dev);
+uint64_t accel_cycles(const struct accel_dev *dev);   /* LO first: it latches HI */
+uint64_t accel_ops(const struct accel_dev *dev);
+
+/* Soft reset: control registers and counters to reset (the kind keeps e.g. its weights). A
+   running job is abandoned. */
+void accel_reset(const struct accel_dev *dev);
+
+/* "NONE", "OPCODE", ... "CHAIN", "TIMEOUT", "IDLE", or "?" for an unknown code. */
+const char *accel_err_name(int code);
+
+/* Switch an instance's power domain (EDGEVP_DOMAIN_<NAME>) on or off through the PMU.
+   Returns 0, or -1 if the PMU refuses the domain. While off, every register access faults. */
+int accel_power(uint32_t domain, bool on);
+
+#endif
