@@ -193,7 +193,7 @@ void accelerator::start(const sc_core::sc_time& at) {
     if (j.check_buffer(next, sizeof(header), 4) && j.read(next, header, sizeof(header), t)) {
       const unsigned words = descriptor_words(static_cast<std::uint8_t>(header[0] & 0xFFu));
       if (words < 2 || words > max_descriptor_words) {
-        j.fail(error::opcode, next);
+        j.fail(error::opcode);
       } else {
         j.m_words.assign(words, 0);
         j.m_words[0] = header[0];

@@ -167,8 +167,8 @@ struct bad_case {
 
 TEST_F(accel_framework, malformed_descriptors_give_their_error_code_and_an_interrupt) {
   const std::vector<bad_case> cases = {
-      {"opcode 0", {0u, 0, 0, 0, 0, 0}, desc0, error::opcode, desc0},
-      {"unknown opcode", {9u, 0, 0, 0, 0, 0}, desc0, error::opcode, desc0},
+      {"opcode 0", {0u, 0, 0, 0, 0, 0}, desc0, error::opcode, 0},
+      {"unknown opcode", {9u, 0, 0, 0, 0, 0}, desc0, error::opcode, 0},
       {"unaligned descriptor", copy_desc(64, 1), desc0 + 2, error::align, desc0 + 2},
       {"unmapped descriptor", copy_desc(64, 1), 0x40000000, error::unmapped, 0x40000000},
       {"unaligned source", copy_desc(64, 1, 0, src + 1), desc0, error::align, src + 1},
