@@ -233,7 +233,10 @@ void accelerator::complete() {
   m_busy_time += dur;
   const core::clock* c = clock_source();
   const double hz = c != nullptr ? c->hz() : 100e6;
-  m_cycles += static_cast<std::uint64_t>(dur.to_seconds() * hz + 0.5);
+  const auto cycles = static_cast<std::uint64_t>(dur.to_seconds() * hz + 0.5);
+  m_cycles += cycles;
+  m_total_cycles += cycles;
+  m_total_jobs += m_job_descriptors;
   m_ops_visible += m_ops_pending;
   m_ops_pending = 0;
   m_jobs += m_job_descriptors;

@@ -120,11 +120,11 @@ class accelerator : public core::peripheral {
     m_mapped = std::move(mapped);
   }
 
-  // Totals (for reports and tests).
+  // Totals since elaboration (soft resets do not clear them), for reports and tests.
   [[nodiscard]] bool busy_at(const sc_core::sc_time& t) const { return m_busy && t < m_end; }
-  [[nodiscard]] std::uint64_t jobs() const { return m_jobs; }
+  [[nodiscard]] std::uint64_t jobs() const { return m_total_jobs; }
   [[nodiscard]] std::uint64_t errors() const { return m_errors; }
-  [[nodiscard]] std::uint64_t busy_cycles() const { return m_cycles; }
+  [[nodiscard]] std::uint64_t busy_cycles() const { return m_total_cycles; }
   [[nodiscard]] std::uint64_t operations() const { return m_ops; }
   [[nodiscard]] sc_core::sc_time busy_time() const { return m_busy_time; }
   [[nodiscard]] std::uint64_t dma_bytes() const { return m_dma_bytes; }
@@ -184,6 +184,8 @@ class accelerator : public core::peripheral {
   // Register-visible totals (updated at completion) and model totals.
   std::uint64_t m_jobs = 0;
   std::uint64_t m_errors = 0;
+  std::uint64_t m_total_jobs = 0;
+  std::uint64_t m_total_cycles = 0;
   std::uint64_t m_cycles = 0;
   std::uint64_t m_ops = 0;
   std::uint64_t m_ops_visible = 0;

@@ -39,15 +39,20 @@ inline memory::memory_config mem(std::uint64_t size, bool ro) {
 
 class accel_bench {
  public:
-  explicit accel_bench(const accel::instance& inst, const accel::registry& kinds = accel::registry::builtin())
+  // Several benches may live in one test: give each a different tag, and start = false for all but
+  // the last (elaboration ends at the first sc_start).
+  explicit accel_bench(const accel::instance& inst, const accel::registry& kinds = accel::registry::builtin(),
+                       const std::string& tag = "", bool start = true)
       : clock(100e6),
         monitor(core::power::operating_point{0.8, 100e6}),
-        bus("bus"),
-        rom("rom", mem(rom_size, true)),
-        sram("sram", mem(sram_size, false)),
-        cpu("cpu") {
+        bus(("bus" + tag).c_str()),
+        rom(("rom" + tag).c_str(), mem(rom_size, true)),
+        sram(("sram" + tag).c_str(), mem(sram_size, false)),
+        cpu(("cpu" + tag).c_str()) {
     core::power::domain& d = monitor.add_domain("accel");
-    dev = kinds.make(inst);
+    accel::instance named = inst;
+    named.name += tag;
+    dev = kinds.make(named);
     dev->configure_power({1e-12, 1e-6, 0.0});
     dev->attach_power(monitor, d);
     domain = &d;
@@ -66,7 +71,7 @@ class accel_bench {
       irq = v;
       if (v) ++irq_edges;
     });
-    sc_core::sc_start(sc_core::SC_ZERO_TIME);  // multi-passthrough sockets bind at elaboration
+    if (start) sc_core::sc_start(sc_core::SC_ZERO_TIME);  // multi-passthrough sockets bind at elaboration
   }
 
   // Register access through the bus, at the kernel's current time plus `offset`.

@@ -16,11 +16,12 @@ std::int32_t sign_extend(std::uint32_t v, unsigned bits) {
 }
 
 std::int8_t requantise(std::int64_t acc, std::int32_t scale, unsigned shift, bool relu) {
-  // acc fits 40 bits, scale 32: the product fits 64 bits.
-  std::int64_t y = acc * static_cast<std::int64_t>(scale);
-  if (shift > 0) y = (y + (std::int64_t{1} << (shift - 1))) >> shift;
-  if (relu) y = std::max<std::int64_t>(y, 0);
-  return static_cast<std::int8_t>(std::clamp<std::int64_t>(y, -128, 127));
+  // The product is exact: an accumulator of up to 40 bits times a 32-bit scale needs 72.
+  __extension__ using i128 = __int128;
+  i128 y = static_cast<i128>(acc) * scale;
+  if (shift > 0) y = (y + (static_cast<i128>(1) << (shift - 1))) >> shift;
+  if (relu && y < 0) y = 0;
+  return static_cast<std::int8_t>(y < -128 ? -128 : y > 127 ? 127 : static_cast<int>(y));
 }
 
 namespace {

@@ -1,0 +1,443 @@
+// Bench for the CIM accelerators (models/accelerators/cim/): the digital kind bit-exact against a
+// reference written here from docs/models/cim.md, its validation, timing and energy; the analog
+// kind exact with noise off, its noise statistics against CALIBRATION.md's fit, determinism,
+// ADC clipping, non-volatility, endurance and periphery energy.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <random>
+#include <vector>
+
+#include "models/accelerators/cim/cim.h"
+#include "tests/unit/accel_bench.h"
+
+namespace {
+
+using edgevp::accel::error;
+using edgevp::accel::instance;
+using edgevp::accel::param;
+using namespace edgevp::test;
+namespace status_bits = edgevp::accel::status_bits;
+using sc_core::sc_time;
+
+constexpr std::uint64_t desc_addr = sram_base + 0x100;
+constexpr std::uint64_t w_addr = sram_base + 0x10000;
+constexpr std::uint64_t in_addr = sram_base + 0x30000;
+constexpr std::uint64_t out_addr = sram_base + 0x50000;
+constexpr std::uint64_t bias_addr = sram_base + 0x70000;
+
+instance make(const char* kind) {
+  instance i;
+  i.name = "cim";
+  i.kind = kind;
+  return i;
+}
+
+// The reference, from the documentation.
+std::int32_t sext(std::uint8_t v, unsigned bits) {
+  const int m = 1 << bits;
+  int x = v & (m - 1);
+  return x >= m / 2 ? x - m : x;
+}
+std::int8_t requant(std::int64_t acc, std::int32_t scale, unsigned shift, bool relu) {
+  __extension__ using i128 = __int128;
+  i128 y = static_cast<i128>(acc) * scale;
+  if (shift > 0) y = (y + (static_cast<i128>(1) << (shift - 1))) >> shift;
+  if (relu && y < 0) y = 0;
+  return static_cast<std::int8_t>(y < -128 ? -128 : y > 127 ? 127 : static_cast<int>(y));
+}
+
+struct mvm_args {
+  unsigned row0 = 0, rows = 0, col0 = 0, cols = 0, batch = 1, in_bits = 8;
+  std::uint32_t in_stride = 0, out_stride = 0;
+  bool bias = false, relu = false, out32 = false;
+  std::int32_t scale = 1;
+  unsigned shift = 0, adc_shift = 0;
+};
+
+std::vector<std::uint32_t> load_desc(unsigned row0, unsigned rows, unsigned col0, unsigned cols, unsigned w_bits,
+                                     std::uint32_t stride) {
+  return {1u, 0, static_cast<std::uint32_t>(w_addr), stride, row0 | (rows << 16), col0 | (cols << 16), w_bits, 0};
+}
+std::vector<std::uint32_t> mvm_desc(const mvm_args& a) {
+  const std::uint32_t fl = (a.relu ? 1u : 0u) | (a.out32 ? 2u : 0u);
+  return {2u | (fl << 8), 0, static_cast<std::uint32_t>(in_addr), a.in_stride, static_cast<std::uint32_t>(out_addr),
+          a.out_stride, a.row0 | (a.rows << 16), a.col0 | (a.cols << 16), a.batch, a.in_bits,
+          a.bias ? static_cast<std::uint32_t>(bias_addr) : 0u, static_cast<std::uint32_t>(a.scale), a.shift,
+          a.adc_shift, 0, 0};
+}
+
+struct cim_fixture {
+  accel_bench b;
+  explicit cim_fixture(const instance& i, const std::string& tag = "", bool start = true)
+      : b(i, edgevp::accel::registry::builtin(), tag, start) {}
+
+  void load(const std::vector<std::int8_t>& w, unsigned row0, unsigned rows, unsigned col0, unsigned cols,
+            unsigned w_bits) {
+    b.poke(w_addr, w.data(), w.size());
+    b.poke_words(desc_addr, load_desc(row0, rows, col0, cols, w_bits, rows));
+    b.run(desc_addr);
+    ASSERT_EQ(b.status(), status_bits::done) << "LOAD failed, code " << b.err_code();
+    b.wr(reg::status, status_bits::done);
+  }
+  // Runs an MVM; returns the outputs as int64 (int8 or int32 read back).
+  std::vector<std::int64_t> mvm(const mvm_args& a, const std::vector<std::int8_t>& x,
+                                const std::vector<std::int32_t>& bias = {}) {
+    b.poke(in_addr, x.data(), x.size());
+    if (!bias.empty()) b.poke(bias_addr, bias.data(), 4 * bias.size());
+    b.poke_words(desc_addr, mvm_desc(a));
+    b.run(desc_addr);
+    EXPECT_EQ(b.status(), status_bits::done) << "MVM failed, code " << b.err_code();
+    b.wr(reg::status, status_bits::done);
+    std::vector<std::int64_t> y;
+    const unsigned elem = a.out32 ? 4 : 1;
+    for (unsigned v = 0; v < a.batch; ++v) {
+      const auto bytes = b.peek(out_addr + std::uint64_t{v} * a.out_stride, std::size_t{a.cols} * elem);
+      for (unsigned c = 0; c < a.cols; ++c) {
+        if (a.out32) {
+          std::int32_t w;
+          std::memcpy(&w, bytes.data() + 4 * c, 4);
+          y.push_back(w);
+        } else {
+          y.push_back(static_cast<std::int8_t>(bytes[c]));
+        }
+      }
+    }
+    return y;
+  }
+  unsigned run_error(const std::vector<std::uint32_t>& d) {
+    b.wr(reg::status, status_bits::done | status_bits::error);
+    b.poke_words(desc_addr, d);
+    b.run(desc_addr);
+    return b.err_code();
+  }
+};
+
+std::vector<std::int8_t> random_bytes(std::size_t n, std::uint32_t seed) {
+  std::mt19937 g(seed);
+  std::vector<std::int8_t> v(n);
+  for (auto& x : v) x = static_cast<std::int8_t>(g() & 0xFF);  // full byte range: the model keeps the low bits
+  return v;
+}
+
+// --- digital ---------------------------------------------------------------------------------
+
+TEST(cim_digital, identifies_itself) {
+  cim_fixture f(make("cim-digital"));
+  EXPECT_EQ(f.b.rd(reg::id).value, 0xACCE0101u);
+  EXPECT_EQ(f.b.rd(0x40).value, 256u);
+  EXPECT_EQ(f.b.rd(0x44).value, 256u);
+  EXPECT_EQ(f.b.rd(0x48).value, (1u << 3) | (1u << 7));
+  EXPECT_EQ(f.b.rd(0x54).value, 0u);
+}
+
+TEST(cim_digital, bit_exact_at_every_precision_against_the_reference) {
+  cim_fixture f(make("cim-digital"));
+  const unsigned row0 = 17, rows = 200, col0 = 9, cols = 100, batch = 5;
+  for (unsigned w_bits : {4u, 8u}) {
+    const auto w = random_bytes(std::size_t{rows} * cols, 11 + w_bits);
+    f.load(w, row0, rows, col0, cols, w_bits);
+    for (unsigned in_bits : {4u, 8u}) {
+      for (bool out32 : {true, false}) {
+        SCOPED_TRACE("w" + std::to_string(w_bits) + " i" + std::to_string(in_bits) + (out32 ? " out32" : " int8"));
+        const auto x = random_bytes(std::size_t{rows + 3} * batch, 99 + in_bits);
+        std::vector<std::int32_t> bias(cols);
+        for (unsigned c = 0; c < cols; ++c) bias[c] = static_cast<std::int32_t>(c * 37) - 1500;
+        mvm_args a;
+        a.row0 = row0;
+        a.rows = rows;
+        a.col0 = col0;
+        a.cols = cols;
+        a.batch = batch;
+        a.in_bits = in_bits;
+        a.in_stride = rows + 3;
+        a.out_stride = out32 ? 4 * cols + 8 : cols + 1;
+        a.bias = true;
+        a.out32 = out32;
+        a.relu = !out32;
+        a.scale = 12345;
+        a.shift = 20;
+        const auto y = f.mvm(a, x, bias);
+        for (unsigned v = 0; v < batch; ++v)
+          for (unsigned c = 0; c < cols; ++c) {
+            std::int64_t acc = bias[c];
+            for (unsigned r = 0; r < rows; ++r)
+              acc += std::int64_t{sext(static_cast<std::uint8_t>(x[v * a.in_stride + r]), in_bits)} *
+                     sext(static_cast<std::uint8_t>(w[std::size_t{c} * rows + r]), w_bits);
+            const std::int64_t expected = out32 ? acc : requant(acc, a.scale, a.shift, a.relu);
+            ASSERT_EQ(y[std::size_t{v} * cols + c], expected) << "vector " << v << " column " << c;
+          }
+      }
+    }
+  }
+}
+
+TEST(cim_digital, requantisation_rounds_clamps_and_relus) {
+  using edgevp::accel::cim::requantise;
+  EXPECT_EQ(requantise(5, 1, 1, false), 3);    // 2.5 -> 3
+  EXPECT_EQ(requantise(-5, 1, 1, false), -2);  // -2.5 -> -2 (half up)
+  EXPECT_EQ(requantise(1000, 1, 0, false), 127);
+  EXPECT_EQ(requantise(-1000, 1, 0, false), -128);
+  EXPECT_EQ(requantise(-1000, 1, 0, true), 0);
+  EXPECT_EQ(requantise(std::int64_t{1} << 38, 0x7FFFFFFF, 62, false), requant(std::int64_t{1} << 38, 0x7FFFFFFF, 62, false));
+}
+
+TEST(cim_digital, malformed_descriptors_are_reported) {
+  cim_fixture f(make("cim-digital"));
+  mvm_args ok;
+  ok.rows = 16;
+  ok.cols = 16;
+  ok.in_stride = 16;
+  ok.out_stride = 16;
+  auto with = [&](auto change) {
+    mvm_args a = ok;
+    change(a);
+    return mvm_desc(a);
+  };
+  EXPECT_EQ(f.run_error(with([](mvm_args& a) { a.row0 = 250; })), unsigned(error::shape));
+  EXPECT_EQ(f.run_error(with([](mvm_args& a) { a.cols = 0; })), unsigned(error::shape));
+  EXPECT_EQ(f.run_error(with([](mvm_args& a) { a.batch = 0; })), unsigned(error::shape));
+  EXPECT_EQ(f.run_error(with([](mvm_args& a) { a.in_bits = 6; })), unsigned(error::precision));
+  EXPECT_EQ(f.run_error(with([](mvm_args& a) { a.adc_shift = 1; })), unsigned(error::param));
+  EXPECT_EQ(f.run_error(with([](mvm_args& a) { a.shift = 63; })), unsigned(error::param));
+  EXPECT_EQ(f.run_error(with([](mvm_args& a) {
+              a.out32 = true;
+              a.out_stride = 66;
+            })),
+            unsigned(error::align));
+  auto d = mvm_desc(ok);
+  d[0] |= 1u << 12;  // unknown flag
+  EXPECT_EQ(f.run_error(d), unsigned(error::param));
+  d = mvm_desc(ok);
+  d[15] = 1;  // reserved
+  EXPECT_EQ(f.run_error(d), unsigned(error::param));
+  d = mvm_desc(ok);
+  d[4] = 0x40000000;  // unmapped output
+  EXPECT_EQ(f.run_error(d), unsigned(error::unmapped));
+  EXPECT_EQ(f.run_error(load_desc(0, 16, 0, 16, 2, 16)), unsigned(error::precision));
+  EXPECT_EQ(f.run_error(load_desc(255, 2, 0, 16, 8, 2)), unsigned(error::shape));
+}
+
+TEST(cim_digital, bit_serial_timing_and_energy_per_mac) {
+  cim_fixture f(make("cim-digital"));
+  const auto w = random_bytes(256 * 256, 3);
+  f.load(w, 0, 256, 0, 256, 8);
+  const auto x = random_bytes(256 * 4, 4);
+  mvm_args a;
+  a.rows = 256;
+  a.cols = 256;
+  a.batch = 4;
+  a.in_stride = 256;
+  a.out_stride = 256;
+  a.shift = 10;
+  a.scale = 1;
+  f.mvm(a, x);
+  a.in_bits = 4;
+  f.mvm(a, x);
+  // Compute time: 4 vectors x 8 cycles, then 4 x 4 cycles (plus the 256 rows written at one per cycle).
+  double compute = 0;
+  for (const auto& [k, v] : f.b.dev->report())
+    if (k == "compute_time_s") compute = v;
+  EXPECT_NEAR(compute, (256 + 4 * 8 + 4 * 4) * 10e-9, 1e-12);
+  f.b.monitor.checkpoint(sc_core::sc_time_stamp());
+  for (const auto& s : f.b.dev->power().sources()) {
+    if (s.name == "mac_i8w8") {
+      EXPECT_EQ(s.events, 4u * 256 * 256);
+      EXPECT_NEAR(s.value.value(), 2.0 / 63e12, 1e-20);
+    }
+    if (s.name == "mac_i4w8") EXPECT_EQ(s.events, 4u * 256 * 256);
+    if (s.name == "mac_i4w4") EXPECT_NEAR(s.value.value(), 2.0 / 254e12, 1e-20);
+    if (s.name == "row_write") EXPECT_EQ(s.events, 256u);
+  }
+  EXPECT_EQ(f.b.dev->operations(), 2u * 2 * 4 * 256 * 256);
+  EXPECT_EQ(f.b.rd(reg::ops_lo).value, 2u * 2 * 4 * 256 * 256);
+}
+
+TEST(cim_digital, power_off_loses_the_weights) {
+  cim_fixture f(make("cim-digital"));
+  f.load(std::vector<std::int8_t>(16 * 4, 3), 0, 16, 0, 4, 8);
+  mvm_args a;
+  a.rows = 16;
+  a.cols = 4;
+  a.in_stride = 16;
+  a.out_stride = 16;
+  a.out32 = true;
+  const std::vector<std::int8_t> x(16, 1);
+  EXPECT_EQ(f.mvm(a, x)[0], 48);
+  f.b.monitor.set_state(*f.b.domain, edgevp::core::power::state::off, sc_core::sc_time_stamp());
+  f.b.monitor.set_state(*f.b.domain, edgevp::core::power::state::on, sc_core::sc_time_stamp());
+  EXPECT_EQ(f.mvm(a, x)[0], 0);
+}
+
+// --- analog ----------------------------------------------------------------------------------
+
+instance analog(double prog, double read, std::uint64_t seed = 1) {
+  instance i = make("cim-analog");
+  i.params["prog_noise"] = param::of_real(prog);
+  i.params["read_noise"] = param::of_real(read);
+  i.params["seed"] = param::of(seed);
+  return i;
+}
+
+std::int64_t ideal_adc(std::int64_t sum, unsigned adc_shift, unsigned adc_bits) {
+  const double q = static_cast<double>(sum) / std::ldexp(1.0, static_cast<int>(adc_shift));
+  double code = q < 0 ? -std::floor(-q + 0.5) : std::floor(q + 0.5);
+  code = std::clamp(code, -std::ldexp(1.0, static_cast<int>(adc_bits) - 1), std::ldexp(1.0, static_cast<int>(adc_bits) - 1) - 1);
+  return static_cast<std::int64_t>(code) << adc_shift;
+}
+
+TEST(cim_analog, identifies_itself) {
+  cim_fixture f(analog(1, 0.01));
+  EXPECT_EQ(f.b.rd(reg::id).value, 0xACCE0201u);
+  EXPECT_EQ(f.b.rd(0x48).value, 0xFFu);
+  EXPECT_EQ(f.b.rd(0x4C).value, 8u);
+  EXPECT_EQ(f.b.rd(0x50).value, 8u);
+  EXPECT_GT(f.b.rd(0x54).value, 1000000u);  // several LSBs at 8-bit weights
+}
+
+TEST(cim_analog, noise_sd_is_zero_with_noise_off) {
+  cim_fixture quiet(analog(0, 0));
+  EXPECT_EQ(quiet.b.rd(0x54).value, 0u);
+}
+
+TEST(cim_analog, noise_off_equals_the_ideal_quantised_computation_with_clipping) {
+  cim_fixture f(analog(0, 0));
+  const unsigned rows = 128, cols = 64, batch = 3;
+  for (unsigned w_bits : {3u, 8u}) {
+    const auto w = random_bytes(std::size_t{rows} * cols, 5 + w_bits);
+    f.load(w, 0, rows, 0, cols, w_bits);
+    const int wm = (1 << (w_bits - 1)) - 1;
+    for (unsigned adc_shift : {4u, 9u}) {  // 4: many outputs clip; 9: few
+      const auto x = random_bytes(std::size_t{rows} * batch, 77);
+      mvm_args a;
+      a.rows = rows;
+      a.cols = cols;
+      a.batch = batch;
+      a.in_stride = rows;
+      a.out_stride = 4 * cols;
+      a.out32 = true;
+      a.adc_shift = adc_shift;
+      const auto y = f.mvm(a, x);
+      unsigned clipped = 0;
+      for (unsigned v = 0; v < batch; ++v)
+        for (unsigned c = 0; c < cols; ++c) {
+          std::int64_t sum = 0;
+          for (unsigned r = 0; r < rows; ++r)
+            sum += std::int64_t{x[v * rows + r]} * std::clamp<int>(w[std::size_t{c} * rows + r], -wm, wm);
+          const std::int64_t e = ideal_adc(sum, adc_shift, 8);
+          if (e != sum && std::llabs(sum) >= (128ll << adc_shift)) ++clipped;
+          ASSERT_EQ(y[std::size_t{v} * cols + c], e) << "w" << w_bits << " shift " << adc_shift << " v" << v << " c" << c;
+        }
+      if (adc_shift == 4 && w_bits == 8) EXPECT_GT(clipped, 10u);
+    }
+  }
+}
+
+TEST(cim_analog, programming_and_read_noise_follow_the_calibration_fit) {
+  cim_fixture f(analog(1, 0.01, 42));
+  // Every cell at w = +64 of 8 bits (G+ = 64/127 Gmax, G- = 0); read each cell alone (one row, x = 1).
+  const std::vector<std::int8_t> w(256 * 256, 64);
+  f.load(w, 0, 256, 0, 256, 8);
+  std::vector<double> err;
+  mvm_args a;
+  a.rows = 1;
+  a.cols = 256;
+  a.in_stride = 1;
+  a.out_stride = 4 * 256;
+  a.out32 = true;
+  for (unsigned r = 0; r < 256; ++r) {
+    a.row0 = r;
+    for (std::int64_t y : f.mvm(a, {1})) err.push_back(static_cast<double>(y - 64));
+  }
+  double mean = 0;
+  for (double e : err) mean += e;
+  mean /= static_cast<double>(err.size());
+  double var = 0;
+  for (double e : err) var += (e - mean) * (e - mean);
+  const double sd = std::sqrt(var / static_cast<double>(err.size() - 1));
+  // Expected, in uS: sigma(G+) from the fit; G- = 0 gets N(0, 1.053) clipped at 0 (mean 0.420, sd
+  // 0.615); read noise 0.01 Gmax on each cell. One LSB = Gmax / 127.
+  const double gmax = 39.26, lsb = gmax / 127, gp = 64 * lsb;
+  const double sp = 1.536e-4 * gp * gp * gp - 1.167e-2 * gp * gp + 0.2374 * gp + 1.053;
+  const double s0 = 1.053, clip_mean = s0 / std::sqrt(2 * M_PI), clip_var = s0 * s0 * (0.5 - 1 / (2 * M_PI));
+  const double sr = 0.01 * gmax;
+  const double expected_sd = std::sqrt(sp * sp + clip_var + 2 * sr * sr + lsb * lsb / 12) / lsb;
+  EXPECT_NEAR(sd, expected_sd, 0.04 * expected_sd);
+  EXPECT_NEAR(mean, -clip_mean / lsb, 0.15);
+}
+
+TEST(cim_analog, the_same_seed_gives_the_same_results_and_another_seed_others) {
+  cim_fixture f1(analog(1, 0.01, 7), "a", false);
+  cim_fixture f2(analog(1, 0.01, 7), "b", false);
+  cim_fixture f3(analog(1, 0.01, 8), "c", true);
+  auto run = [](cim_fixture& f) {
+    f.load(random_bytes(64 * 32, 1), 0, 64, 0, 32, 6);
+    mvm_args a;
+    a.rows = 64;
+    a.cols = 32;
+    a.batch = 4;
+    a.in_stride = 64;
+    a.out_stride = 128;
+    a.out32 = true;
+    a.adc_shift = 4;
+    return f.mvm(a, random_bytes(256, 2));
+  };
+  const auto y1 = run(f1), y2 = run(f2), y3 = run(f3);
+  EXPECT_EQ(y1, y2);
+  EXPECT_NE(y1, y3);
+}
+
+TEST(cim_analog, weights_survive_power_off_and_endurance_is_counted) {
+  instance i = analog(0, 0);
+  i.params["endurance"] = param::of(std::uint64_t{1});
+  cim_fixture f(i);
+  f.load(std::vector<std::int8_t>(16 * 4, 3), 0, 16, 0, 4, 8);
+  f.load(std::vector<std::int8_t>(16 * 4, 2), 0, 16, 0, 4, 8);
+  EXPECT_EQ(f.b.rd(0x58).value, 2u);
+  f.b.monitor.set_state(*f.b.domain, edgevp::core::power::state::off, sc_core::sc_time_stamp());
+  f.b.monitor.set_state(*f.b.domain, edgevp::core::power::state::on, sc_core::sc_time_stamp());
+  mvm_args a;
+  a.rows = 16;
+  a.cols = 4;
+  a.in_stride = 16;
+  a.out_stride = 16;
+  a.out32 = true;
+  EXPECT_EQ(f.mvm(a, std::vector<std::int8_t>(16, 1))[0], 32);
+  double over = 0;
+  for (const auto& [k, v] : f.b.dev->report())
+    if (k == "cells_over_endurance") over = v;
+  EXPECT_EQ(over, 64.0);
+}
+
+TEST(cim_analog, periphery_energy_follows_the_zigzag_model) {
+  cim_fixture f(analog(0, 0));
+  f.load(random_bytes(256 * 256, 9), 0, 256, 0, 256, 8);
+  mvm_args a;
+  a.rows = 256;
+  a.cols = 256;
+  a.batch = 2;
+  a.in_stride = 256;
+  a.out_stride = 256;
+  a.in_bits = 8;
+  a.adc_shift = 10;
+  f.mvm(a, random_bytes(512, 10));
+  f.b.monitor.checkpoint(sc_core::sc_time_stamp());
+  const double v2 = 0.8 * 0.8, fF = 1e-15;
+  for (const auto& s : f.b.dev->power().sources()) {
+    if (s.name == "adc") {
+      EXPECT_EQ(s.events, 2u * 256);
+      EXPECT_NEAR(s.value.value(), (100 * fF * 8 + 0.001 * fF * 65536) * v2, 1e-18);
+    }
+    if (s.name == "dac") {
+      EXPECT_EQ(s.events, 2u * 256 * 8);
+      EXPECT_NEAR(s.value.value(), 50 * fF * v2, 1e-20);
+    }
+    if (s.name == "cell") EXPECT_EQ(s.events, 2u * 256 * 256 * 8);
+    if (s.name == "write") EXPECT_EQ(s.events, 2u * 256 * 256 * 4);  // both cells, 4 verify iterations
+  }
+}
+
+}  // namespace
