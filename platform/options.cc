@@ -340,8 +340,12 @@ namespace {
 
 // Pass 1 of the parse: the accelerator instances and their kinds, which decide what keys exist.
 // Problems are left to pass 2, which reports them with the full option table.
-std::vector<accel_decl> discover_accels(int argc, const char* const* argv, const po::positional_options_description& pos) {
-  const po::options_description d1 = all_description();
+std::vector<accel_decl> discover_accels(int argc, const char* const* argv) {
+  po::options_description d1 = all_description();
+  // Values of options unknown in this pass (`--npu.kind cim-analog`) look positional: take any number.
+  d1.add_options()("pass1-positional", po::value<std::vector<std::string>>());
+  po::positional_options_description pos;
+  pos.add("pass1-positional", -1);
   po::variables_map vm;
   std::vector<std::pair<std::string, std::string>> kinds;  // (key, value), first wins
   try {
@@ -450,7 +454,7 @@ std::vector<accel::instance> make_accels(const po::variables_map& vm, const std:
 parsed_options parse_options(int argc, const char* const* argv) {
   po::positional_options_description pos;
   pos.add("firmware", 1);
-  const std::vector<accel_decl> decls = discover_accels(argc, argv, pos);
+  const std::vector<accel_decl> decls = discover_accels(argc, argv);
   const po::options_description desc = all_description(decls);
   po::variables_map vm;
   try {
