@@ -74,6 +74,7 @@ class cim_analog final : public cim {
         m_pulse(inst.time("write_pulse")),
         m_iterations(inst.integer("verify_iterations")),
         m_endurance(inst.integer("endurance")),
+        m_v_read(inst.real("v_read")),
         m_w(std::size_t{m_rows} * m_cols, 0),
         m_delta(std::size_t{m_rows} * m_cols, 0.0),
         m_col_bits(m_cols, 8),
@@ -84,6 +85,7 @@ class cim_analog final : public cim {
     if (m_read_noise < 0) throw core::config_error(inst.name + ".read_noise must not be negative");
     if (m_mvm_time == sc_core::SC_ZERO_TIME) throw core::config_error(inst.name + ".mvm_time must be positive");
     if (m_iterations == 0) throw core::config_error(inst.name + ".verify_iterations must be at least 1");
+    if (m_v_read < 0) throw core::config_error(inst.name + ".v_read must not be negative");
     precisions.set((m_dac_bits >= 32 ? 0xFFFFFFFFu : (1u << m_dac_bits) - 1u));
     adc_bits_reg.set(m_adc_bits);
     dac_bits_reg.set(m_dac_bits);
@@ -96,6 +98,10 @@ class cim_analog final : public cim {
     p.add_event("dac", inst.power_source("dac", 50 * fF * v * v), {&m_dac_bits_driven});
     p.add_event("cell", inst.power_source("cell", 0.35 * fF * v * v), {&m_cell_bits});
     p.add_event("write", inst.power_source("write", 1e-12), {&m_pulses});
+    // The cells' read current: a cell at half of Gmax under v_read for one MVM (G V^2 t). Not in
+    // ZigZag's SRAM-derived constants, and the largest term for RRAM.
+    p.add_event("cell_read", inst.power_source("cell_read", m_gmax / 2 * m_v_read * m_v_read * m_mvm_time.to_seconds()),
+                {&m_cells_read});
   }
 
   [[nodiscard]] std::vector<std::pair<std::string, double>> report() const override {
@@ -193,6 +199,7 @@ class cim_analog final : public cim {
     m_conversions += cols;
     m_dac_bits_driven += std::uint64_t{rows} * in_bits;
     m_cell_bits += cell_bits;
+    m_cells_read += std::uint64_t{rows} * cols;
     count_macs(std::uint64_t{rows} * cols);
   }
 
@@ -219,6 +226,7 @@ class cim_analog final : public cim {
   sc_core::sc_time m_pulse;
   std::uint64_t m_iterations;
   std::uint64_t m_endurance;
+  double m_v_read;
   std::vector<std::int8_t> m_w;    // ideal weight levels, [col][row]
   std::vector<double> m_delta;     // programming error of the pair, in weight LSBs
   std::vector<unsigned> m_col_bits;
@@ -231,6 +239,7 @@ class cim_analog final : public cim {
   std::uint64_t m_conversions = 0;
   std::uint64_t m_dac_bits_driven = 0;
   std::uint64_t m_cell_bits = 0;
+  std::uint64_t m_cells_read = 0;
   std::uint64_t m_pulses = 0;
 };
 
@@ -254,12 +263,14 @@ kind_info analog_kind() {
       {"write_pulse", param::of(sc_core::sc_time(50, sc_core::SC_NS)), "programming pulse"},
       {"verify_iterations", param::of(std::uint64_t{4}), "write-verify iterations per row"},
       {"endurance", param::of(std::uint64_t{100000}), "programming cycles per cell before a warning"},
+      {"v_read", param::of_real(0.2), "read voltage across a cell, V (for the cells' read energy)"},
   };
   k.power = {
       {"adc", 'J', std::nullopt, "energy per ADC conversion", "(100 fF x adc_bits + 0.001 fF x 4^adc_bits) V^2 at the reset OPP"},
       {"dac", 'J', std::nullopt, "energy per active row and input bit", "50 fF x V^2 at the reset OPP"},
       {"cell", 'J', std::nullopt, "energy per active cell and weight bit", "0.35 fF x V^2 at the reset OPP"},
       {"write", 'J', core::power::curve(1e-12), "energy per programming pulse (per cell)", ""},
+      {"cell_read", 'J', std::nullopt, "energy per active cell and MVM (read current)", "g_max / 2 x v_read^2 x mvm_time (11.3 fJ)"},
   };
   k.default_power = {1e-12, 1e-6, 0.0};  // leakage: U (periphery; the RRAM array does not leak)
   k.make = [](const instance& inst) -> std::unique_ptr<accelerator> {
