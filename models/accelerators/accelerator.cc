@@ -104,7 +104,8 @@ accelerator::accelerator(const sc_core::sc_module_name& name, const instance& in
     : core::peripheral(name, inst.register_latency),
       dma("dma"),
       irq("irq"),
-      id(this, "ID", 0x00, id_prefix | (static_cast<std::uint32_t>(kind_code) << 8) | version, core::access::ro),
+      id(this, "ID", 0x00, id_prefix | (static_cast<std::uint32_t>(kind_code) << 8) | version,
+         core::access::ro),
       m_inst(inst) {
   SC_HAS_PROCESS(accelerator);
   SC_METHOD(on_done_event);
@@ -163,7 +164,8 @@ void accelerator::start(const sc_core::sc_time& at) {
   if (m_busy) {
     // The running job continues; the refused START is reported at once.
     ++m_errors;
-    status.set((status.get() & ~0xFF00u) | status_bits::error | (static_cast<std::uint32_t>(error::busy) << 8));
+    status.set((status.get() & ~0xFF00u) | status_bits::error |
+               (static_cast<std::uint32_t>(error::busy) << 8));
     err_desc.set(desc.get());
     err_addr.set(0);
     return;
@@ -251,7 +253,9 @@ void accelerator::complete() {
   update_irq();
 }
 
-void accelerator::on_done_event() { complete_if_due(sc_core::sc_time_stamp()); }
+void accelerator::on_done_event() {
+  complete_if_due(sc_core::sc_time_stamp());
+}
 
 void accelerator::update_irq() {
   const bool pending = (status.get() & (status_bits::done | status_bits::error)) != 0;

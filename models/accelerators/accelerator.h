@@ -26,9 +26,9 @@
 #include <utility>
 #include <vector>
 
+#include <tlm_utils/simple_initiator_socket.h>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
 
 #include "models/accelerators/registry.h"
 #include "models/core/irq.h"
@@ -154,7 +154,10 @@ class accelerator : public core::peripheral {
   // The domain went off: what the kind loses (after the registers are reset).
   virtual void power_lost() {}
 
-  void count_ops(std::uint64_t n) { m_ops_pending += n; m_ops += n; }
+  void count_ops(std::uint64_t n) {
+    m_ops_pending += n;
+    m_ops += n;
+  }
   // The operations counter the power component reports (2 per MAC).
   [[nodiscard]] const std::uint64_t* ops_counter() const { return &m_ops; }
 

@@ -29,10 +29,18 @@ const param& lookup(const instance& inst, const std::string& key, param_type typ
 }
 }  // namespace
 
-std::uint64_t instance::integer(const std::string& key) const { return lookup(*this, key, param_type::integer).integer; }
-double instance::real(const std::string& key) const { return lookup(*this, key, param_type::real).real; }
-sc_core::sc_time instance::time(const std::string& key) const { return lookup(*this, key, param_type::time).time; }
-bool instance::boolean(const std::string& key) const { return lookup(*this, key, param_type::boolean).boolean; }
+std::uint64_t instance::integer(const std::string& key) const {
+  return lookup(*this, key, param_type::integer).integer;
+}
+double instance::real(const std::string& key) const {
+  return lookup(*this, key, param_type::real).real;
+}
+sc_core::sc_time instance::time(const std::string& key) const {
+  return lookup(*this, key, param_type::time).time;
+}
+bool instance::boolean(const std::string& key) const {
+  return lookup(*this, key, param_type::boolean).boolean;
+}
 
 core::power::curve instance::power_source(const std::string& n, const core::power::curve& fallback) const {
   auto it = power_overrides.find(n);
@@ -44,7 +52,8 @@ void registry::add(kind_info k) {
     if (o.name == k.name || o.code == k.code)
       throw std::logic_error("accelerator kind '" + k.name + "' registered twice (name or code)");
   m_kinds.push_back(std::move(k));
-  std::sort(m_kinds.begin(), m_kinds.end(), [](const kind_info& a, const kind_info& b) { return a.name < b.name; });
+  std::sort(m_kinds.begin(), m_kinds.end(),
+            [](const kind_info& a, const kind_info& b) { return a.name < b.name; });
 }
 
 const kind_info* registry::find(const std::string& n) const {
@@ -62,16 +71,20 @@ std::string registry::names() const {
 std::unique_ptr<accelerator> registry::make(instance inst) const {
   const kind_info* k = find(inst.kind);
   if (k == nullptr)
-    throw core::config_error(inst.name + ".kind: unknown accelerator kind '" + inst.kind + "' (known: " + names() + ")");
+    throw core::config_error(inst.name + ".kind: unknown accelerator kind '" + inst.kind +
+                             "' (known: " + names() + ")");
   for (const key_spec& ks : k->keys)
     if (inst.params.count(ks.key) == 0) inst.params[ks.key] = ks.default_value;
   for (const auto& [key, value] : inst.params) {
-    const bool known = std::any_of(k->keys.begin(), k->keys.end(), [&](const key_spec& ks) { return ks.key == key; });
+    const bool known =
+        std::any_of(k->keys.begin(), k->keys.end(), [&](const key_spec& ks) { return ks.key == key; });
     if (!known) throw core::config_error(inst.name + "." + key + ": not a key of kind " + inst.kind);
   }
   for (const auto& [n, value] : inst.power_overrides) {
-    const bool known = std::any_of(k->power.begin(), k->power.end(), [&](const power_spec& ps) { return ps.name == n; });
-    if (!known) throw core::config_error(inst.name + ".power." + n + ": not a power source of kind " + inst.kind);
+    const bool known =
+        std::any_of(k->power.begin(), k->power.end(), [&](const power_spec& ps) { return ps.name == n; });
+    if (!known)
+      throw core::config_error(inst.name + ".power." + n + ": not a power source of kind " + inst.kind);
   }
   return k->make(inst);
 }

@@ -66,24 +66,25 @@ struct instance {
   std::uint64_t base = 0;
   std::uint64_t size = 0x10000;
   unsigned irq = 0;
-  sc_core::sc_time latency = sc_core::SC_ZERO_TIME;    // interconnect latency of the window
+  sc_core::sc_time latency = sc_core::SC_ZERO_TIME;  // interconnect latency of the window
   sc_core::sc_time register_latency = sc_core::sc_time(10, sc_core::SC_NS);
-  std::uint64_t dma_burst = 64;                        // bytes per DMA transaction
-  core::peripheral_power power;                        // access, leakage, background
-  std::map<std::string, param> params;                 // every kind key (defaults filled in)
+  std::uint64_t dma_burst = 64;                               // bytes per DMA transaction
+  core::peripheral_power power;                               // access, leakage, background
+  std::map<std::string, param> params;                        // every kind key (defaults filled in)
   std::map<std::string, core::power::curve> power_overrides;  // kind power sources given
-  double reset_voltage = 0.8;                          // V: where formula defaults are evaluated
+  double reset_voltage = 0.8;                                 // V: where formula defaults are evaluated
 
   [[nodiscard]] std::uint64_t integer(const std::string& key) const;
   [[nodiscard]] double real(const std::string& key) const;
   [[nodiscard]] sc_core::sc_time time(const std::string& key) const;
   [[nodiscard]] bool boolean(const std::string& key) const;
   // The configured value of a kind power source, or `fallback`.
-  [[nodiscard]] core::power::curve power_source(const std::string& name, const core::power::curve& fallback) const;
+  [[nodiscard]] core::power::curve power_source(const std::string& name,
+                                                const core::power::curve& fallback) const;
 };
 
 struct kind_info {
-  std::string name;     // "cim-digital"
+  std::string name;       // "cim-digital"
   std::uint8_t code = 0;  // ID register bits 15:8
   std::string summary;
   std::vector<key_spec> keys;

@@ -85,10 +85,13 @@ class accel_bench {
   unsigned err_code() { return (status() >> 8) & 0xFFu; }
 
   void poke(std::uint64_t addr, const void* data, std::size_t n) {
-    std::vector<unsigned char> b(static_cast<const unsigned char*>(data), static_cast<const unsigned char*>(data) + n);
+    std::vector<unsigned char> b(static_cast<const unsigned char*>(data),
+                                 static_cast<const unsigned char*>(data) + n);
     cpu.debug_write(addr, b.data(), static_cast<unsigned>(n));
   }
-  void poke_words(std::uint64_t addr, const std::vector<std::uint32_t>& w) { poke(addr, w.data(), 4 * w.size()); }
+  void poke_words(std::uint64_t addr, const std::vector<std::uint32_t>& w) {
+    poke(addr, w.data(), 4 * w.size());
+  }
   std::vector<unsigned char> peek(std::uint64_t addr, std::size_t n) {
     std::vector<unsigned char> b(n);
     cpu.debug_read(addr, b.data(), static_cast<unsigned>(n));

@@ -109,7 +109,8 @@ TEST_F(accel_framework, bad_register_accesses_are_tlm_errors) {
   EXPECT_EQ(b.rd(0x30).status, tlm::TLM_ADDRESS_ERROR_RESPONSE);
   EXPECT_EQ(b.wr(reg::id, 1).status, tlm::TLM_COMMAND_ERROR_RESPONSE);
   EXPECT_EQ(b.wr(reg::jobs, 1).status, tlm::TLM_COMMAND_ERROR_RESPONSE);
-  EXPECT_EQ(b.cpu.access(tlm::TLM_READ_COMMAND, accel_base + reg::status, 2).status, tlm::TLM_BURST_ERROR_RESPONSE);
+  EXPECT_EQ(b.cpu.access(tlm::TLM_READ_COMMAND, accel_base + reg::status, 2).status,
+            tlm::TLM_BURST_ERROR_RESPONSE);
 }
 
 TEST_F(accel_framework, a_job_copies_counts_and_raises_the_interrupt_at_its_end) {
@@ -173,12 +174,15 @@ TEST_F(accel_framework, malformed_descriptors_give_their_error_code_and_an_inter
       {"unmapped descriptor", copy_desc(64, 1), 0x40000000, error::unmapped, 0x40000000},
       {"unaligned source", copy_desc(64, 1, 0, src + 1), desc0, error::align, src + 1},
       {"unmapped destination", copy_desc(64, 1, 0, src, 0x30000000), desc0, error::unmapped, 0x30000000},
-      {"buffer past the end of SRAM", copy_desc(64, 1, 0, src, sram_base + sram_size - 32), desc0, error::unmapped,
-       sram_base + sram_size - 32},
+      {"buffer past the end of SRAM", copy_desc(64, 1, 0, src, sram_base + sram_size - 32), desc0,
+       error::unmapped, sram_base + sram_size - 32},
       {"zero length", copy_desc(0, 1), desc0, error::shape, 0},
       {"too long", copy_desc(8192, 1), desc0, error::shape, 0},
-      {"flags", {0x101u, 0, static_cast<std::uint32_t>(src), static_cast<std::uint32_t>(dst), 64, 1}, desc0,
-       error::param, 0},
+      {"flags",
+       {0x101u, 0, static_cast<std::uint32_t>(src), static_cast<std::uint32_t>(dst), 64, 1},
+       desc0,
+       error::param,
+       0},
       {"DMA write to ROM", copy_desc(64, 1, 0, src, rom_base + 0x100), desc0, error::dma, rom_base + 0x100},
   };
   for (const bad_case& c : cases) {
@@ -188,7 +192,8 @@ TEST_F(accel_framework, malformed_descriptors_give_their_error_code_and_an_inter
     const unsigned edges = b.irq_edges;
     b.run(c.desc_addr, sc_time(100, sc_core::SC_US));
     const std::uint32_t s = b.status();
-    EXPECT_EQ(s & (status_bits::done | status_bits::error | status_bits::busy), status_bits::done | status_bits::error);
+    EXPECT_EQ(s & (status_bits::done | status_bits::error | status_bits::busy),
+              status_bits::done | status_bits::error);
     EXPECT_EQ((s >> 8) & 0xFF, static_cast<unsigned>(c.expected));
     EXPECT_EQ(b.rd(reg::err_desc).value, static_cast<std::uint32_t>(c.desc_addr));
     EXPECT_EQ(b.rd(reg::err_addr).value, static_cast<std::uint32_t>(c.err_addr));
@@ -256,7 +261,8 @@ TEST_F(accel_framework, soft_reset_abandons_the_job_and_clears_the_counters) {
 
 TEST_F(accel_framework, dma_bursts_pay_their_beats_and_contend_with_other_initiators) {
   // Without a job, a CPU read of SRAM costs the hop only.
-  const sc_time idle = b.cpu.access(tlm::TLM_READ_COMMAND, sram_base + 0x8000, 4, 0, sc_time(1, sc_core::SC_US)).delay;
+  const sc_time idle =
+      b.cpu.access(tlm::TLM_READ_COMMAND, sram_base + 0x8000, 4, 0, sc_time(1, sc_core::SC_US)).delay;
   EXPECT_LT(idle, sc_time(10, SC_NS));
   // A 4 KiB copy: 2 x 64 bursts of 64 bytes, each 7 bus cycles past its first beat.
   fill_src(4096);
@@ -265,7 +271,8 @@ TEST_F(accel_framework, dma_bursts_pay_their_beats_and_contend_with_other_initia
   b.wr(reg::ctrl, 0x1);
   EXPECT_GT(b.bus.ranges()[2].stats.transactions, 2u * 4096u / 64u - 1u);
   // The CPU's read at 1 us queues behind the DMA traffic at the SRAM.
-  const sc_time busy = b.cpu.access(tlm::TLM_READ_COMMAND, sram_base + 0x8000, 4, 0, sc_time(1, sc_core::SC_US)).delay;
+  const sc_time busy =
+      b.cpu.access(tlm::TLM_READ_COMMAND, sram_base + 0x8000, 4, 0, sc_time(1, sc_core::SC_US)).delay;
   EXPECT_GT(busy, sc_time(5, sc_core::SC_US));
   sc_core::sc_start(sc_time(1, sc_core::SC_MS));
   EXPECT_GE(b.rd(reg::cycles_lo).value, 2u * 64u * 7u);

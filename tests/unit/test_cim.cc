@@ -58,16 +58,29 @@ struct mvm_args {
   unsigned shift = 0, adc_shift = 0;
 };
 
-std::vector<std::uint32_t> load_desc(unsigned row0, unsigned rows, unsigned col0, unsigned cols, unsigned w_bits,
-                                     std::uint32_t stride) {
-  return {1u, 0, static_cast<std::uint32_t>(w_addr), stride, row0 | (rows << 16), col0 | (cols << 16), w_bits, 0};
+std::vector<std::uint32_t> load_desc(unsigned row0, unsigned rows, unsigned col0, unsigned cols,
+                                     unsigned w_bits, std::uint32_t stride) {
+  return {1u,     0, static_cast<std::uint32_t>(w_addr), stride, row0 | (rows << 16), col0 | (cols << 16),
+          w_bits, 0};
 }
 std::vector<std::uint32_t> mvm_desc(const mvm_args& a) {
   const std::uint32_t fl = (a.relu ? 1u : 0u) | (a.out32 ? 2u : 0u);
-  return {2u | (fl << 8), 0, static_cast<std::uint32_t>(in_addr), a.in_stride, static_cast<std::uint32_t>(out_addr),
-          a.out_stride, a.row0 | (a.rows << 16), a.col0 | (a.cols << 16), a.batch, a.in_bits,
-          a.bias ? static_cast<std::uint32_t>(bias_addr) : 0u, static_cast<std::uint32_t>(a.scale), a.shift,
-          a.adc_shift, 0, 0};
+  return {2u | (fl << 8),
+          0,
+          static_cast<std::uint32_t>(in_addr),
+          a.in_stride,
+          static_cast<std::uint32_t>(out_addr),
+          a.out_stride,
+          a.row0 | (a.rows << 16),
+          a.col0 | (a.cols << 16),
+          a.batch,
+          a.in_bits,
+          a.bias ? static_cast<std::uint32_t>(bias_addr) : 0u,
+          static_cast<std::uint32_t>(a.scale),
+          a.shift,
+          a.adc_shift,
+          0,
+          0};
 }
 
 struct cim_fixture {
@@ -119,7 +132,8 @@ struct cim_fixture {
 std::vector<std::int8_t> random_bytes(std::size_t n, std::uint32_t seed) {
   std::mt19937 g(seed);
   std::vector<std::int8_t> v(n);
-  for (auto& x : v) x = static_cast<std::int8_t>(g() & 0xFF);  // full byte range: the model keeps the low bits
+  for (auto& x : v)
+    x = static_cast<std::int8_t>(g() & 0xFF);  // full byte range: the model keeps the low bits
   return v;
 }
 
@@ -142,7 +156,8 @@ TEST(cim_digital, bit_exact_at_every_precision_against_the_reference) {
     f.load(w, row0, rows, col0, cols, w_bits);
     for (unsigned in_bits : {4u, 8u}) {
       for (bool out32 : {true, false}) {
-        SCOPED_TRACE("w" + std::to_string(w_bits) + " i" + std::to_string(in_bits) + (out32 ? " out32" : " int8"));
+        SCOPED_TRACE("w" + std::to_string(w_bits) + " i" + std::to_string(in_bits) +
+                     (out32 ? " out32" : " int8"));
         const auto x = random_bytes(std::size_t{rows + 3} * batch, 99 + in_bits);
         std::vector<std::int32_t> bias(cols);
         for (unsigned c = 0; c < cols; ++c) bias[c] = static_cast<std::int32_t>(c * 37) - 1500;
@@ -182,7 +197,8 @@ TEST(cim_digital, requantisation_rounds_clamps_and_relus) {
   EXPECT_EQ(requantise(1000, 1, 0, false), 127);
   EXPECT_EQ(requantise(-1000, 1, 0, false), -128);
   EXPECT_EQ(requantise(-1000, 1, 0, true), 0);
-  EXPECT_EQ(requantise(std::int64_t{1} << 38, 0x7FFFFFFF, 62, false), requant(std::int64_t{1} << 38, 0x7FFFFFFF, 62, false));
+  EXPECT_EQ(requantise(std::int64_t{1} << 38, 0x7FFFFFFF, 62, false),
+            requant(std::int64_t{1} << 38, 0x7FFFFFFF, 62, false));
 }
 
 TEST(cim_digital, malformed_descriptors_are_reported) {
@@ -204,9 +220,9 @@ TEST(cim_digital, malformed_descriptors_are_reported) {
   EXPECT_EQ(f.run_error(with([](mvm_args& a) { a.adc_shift = 1; })), unsigned(error::param));
   EXPECT_EQ(f.run_error(with([](mvm_args& a) { a.shift = 63; })), unsigned(error::param));
   EXPECT_EQ(f.run_error(with([](mvm_args& a) {
-              a.out32 = true;
-              a.out_stride = 66;
-            })),
+    a.out32 = true;
+    a.out_stride = 66;
+  })),
             unsigned(error::align));
   auto d = mvm_desc(ok);
   d[0] |= 1u << 12;  // unknown flag
@@ -291,7 +307,8 @@ instance analog(double prog, double read, std::uint64_t seed = 1) {
 std::int64_t ideal_adc(std::int64_t sum, unsigned adc_shift, unsigned adc_bits) {
   const double q = static_cast<double>(sum) / std::ldexp(1.0, static_cast<int>(adc_shift));
   double code = q < 0 ? -std::floor(-q + 0.5) : std::floor(q + 0.5);
-  code = std::clamp(code, -std::ldexp(1.0, static_cast<int>(adc_bits) - 1), std::ldexp(1.0, static_cast<int>(adc_bits) - 1) - 1);
+  code = std::clamp(code, -std::ldexp(1.0, static_cast<int>(adc_bits) - 1),
+                    std::ldexp(1.0, static_cast<int>(adc_bits) - 1) - 1);
   return static_cast<std::int64_t>(code) << adc_shift;
 }
 
@@ -335,7 +352,8 @@ TEST(cim_analog, noise_off_equals_the_ideal_quantised_computation_with_clipping)
             sum += std::int64_t{x[v * rows + r]} * std::clamp<int>(w[std::size_t{c} * rows + r], -wm, wm);
           const std::int64_t e = ideal_adc(sum, adc_shift, 8);
           if (e != sum && std::llabs(sum) >= (128ll << adc_shift)) ++clipped;
-          ASSERT_EQ(y[std::size_t{v} * cols + c], e) << "w" << w_bits << " shift " << adc_shift << " v" << v << " c" << c;
+          ASSERT_EQ(y[std::size_t{v} * cols + c], e)
+              << "w" << w_bits << " shift " << adc_shift << " v" << v << " c" << c;
         }
       if (adc_shift == 4 && w_bits == 8) {
         EXPECT_GT(clipped, 10u);

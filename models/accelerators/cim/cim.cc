@@ -70,7 +70,9 @@ unsigned cim::descriptor_words(std::uint8_t op) const {
   }
 }
 
-sc_core::sc_time cim::execute(job& j) { return j.opcode() == opcode::load ? load(j) : mvm(j); }
+sc_core::sc_time cim::execute(job& j) {
+  return j.opcode() == opcode::load ? load(j) : mvm(j);
+}
 
 sc_core::sc_time cim::load(job& j) {
   const std::uint32_t src = j.word(2);
@@ -131,7 +133,8 @@ sc_core::sc_time cim::mvm(job& j) {
     j.fail(error::param);
     return j.start();
   }
-  if (rows == 0 || cols == 0 || row0 + rows > m_rows || col0 + cols > m_cols || batch == 0 || batch > max_batch) {
+  if (rows == 0 || cols == 0 || row0 + rows > m_rows || col0 + cols > m_cols || batch == 0 ||
+      batch > max_batch) {
     j.fail(error::shape);
     return j.start();
   }
@@ -167,8 +170,8 @@ sc_core::sc_time cim::mvm(job& j) {
     for (unsigned c = 0; c < cols; ++c) {
       const std::int64_t a = acc[c] + b[c];
       if (out32) {
-        const auto w = static_cast<std::int32_t>(std::clamp<std::int64_t>(a, std::numeric_limits<std::int32_t>::min(),
-                                                                           std::numeric_limits<std::int32_t>::max()));
+        const auto w = static_cast<std::int32_t>(std::clamp<std::int64_t>(
+            a, std::numeric_limits<std::int32_t>::min(), std::numeric_limits<std::int32_t>::max()));
         std::memcpy(y.data() + 4 * c, &w, 4);
       } else {
         y[c] = static_cast<unsigned char>(requantise(a, scale, shift, relu));

@@ -64,7 +64,7 @@ class cim_analog final : public cim {
 
   cim_analog(const sc_core::sc_module_name& name, const instance& inst)
       : cim(name, inst, analog_code),
-        m_adc_bits(bits(inst, "adc_bits", 1, 16)),
+        m_adc_bits(bits(inst, "adc_bits", 1, 24)),
         m_dac_bits(bits(inst, "dac_bits", 1, 8)),
         m_gmax(inst.real("g_max")),
         m_prog_noise(inst.real("prog_noise")),
@@ -83,7 +83,8 @@ class cim_analog final : public cim {
     if (!(m_gmax > 0)) throw core::config_error(inst.name + ".g_max must be positive");
     if (m_prog_noise < 0) throw core::config_error(inst.name + ".prog_noise must not be negative");
     if (m_read_noise < 0) throw core::config_error(inst.name + ".read_noise must not be negative");
-    if (m_mvm_time == sc_core::SC_ZERO_TIME) throw core::config_error(inst.name + ".mvm_time must be positive");
+    if (m_mvm_time == sc_core::SC_ZERO_TIME)
+      throw core::config_error(inst.name + ".mvm_time must be positive");
     if (m_iterations == 0) throw core::config_error(inst.name + ".verify_iterations must be at least 1");
     if (m_v_read < 0) throw core::config_error(inst.name + ".v_read must not be negative");
     precisions.set((m_dac_bits >= 32 ? 0xFFFFFFFFu : (1u << m_dac_bits) - 1u));
@@ -100,7 +101,8 @@ class cim_analog final : public cim {
     p.add_event("write", inst.power_source("write", 1e-12), {&m_pulses});
     // The cells' read current: a cell at half of Gmax under v_read for one MVM (G V^2 t). Not in
     // ZigZag's SRAM-derived constants, and the largest term for RRAM.
-    p.add_event("cell_read", inst.power_source("cell_read", m_gmax / 2 * m_v_read * m_v_read * m_mvm_time.to_seconds()),
+    p.add_event("cell_read",
+                inst.power_source("cell_read", m_gmax / 2 * m_v_read * m_v_read * m_mvm_time.to_seconds()),
                 {&m_cells_read});
   }
 
@@ -153,7 +155,9 @@ class cim_analog final : public cim {
         const std::uint64_t n = ++m_writes[cell];
         m_max_writes = std::max(m_max_writes, n);
         if (n == m_endurance + 1 && m_over_endurance++ == 0)
-          std::fprintf(stderr, "edgevp: warning: %s: RRAM cell (row %u, col %u) passed its endurance of %llu programming cycles\n",
+          std::fprintf(stderr,
+                       "edgevp: warning: %s: RRAM cell (row %u, col %u) passed its endurance of %llu "
+                       "programming cycles\n",
                        name(), row0 + r, col0 + c, static_cast<unsigned long long>(m_endurance));
       }
     }
@@ -161,7 +165,8 @@ class cim_analog final : public cim {
     m_pulses += 2ull * rows * cols * m_iterations;  // both cells of each pair, every iteration
   }
 
-  [[nodiscard]] sc_core::sc_time program_time(const job& /*j*/, unsigned rows, unsigned /*cols*/) const override {
+  [[nodiscard]] sc_core::sc_time program_time(const job& /*j*/, unsigned rows,
+                                              unsigned /*cols*/) const override {
     // Row by row, all columns in parallel: pulse and verify read, iterated.
     return (m_pulse + m_mvm_time) * static_cast<double>(rows * m_iterations);
   }
@@ -203,7 +208,9 @@ class cim_analog final : public cim {
     count_macs(std::uint64_t{rows} * cols);
   }
 
-  [[nodiscard]] sc_core::sc_time vector_time(const job& /*j*/, unsigned /*in_bits*/) const override { return m_mvm_time; }
+  [[nodiscard]] sc_core::sc_time vector_time(const job& /*j*/, unsigned /*in_bits*/) const override {
+    return m_mvm_time;
+  }
   [[nodiscard]] sc_core::sc_time fill_time(const job& /*j*/) const override { return sc_core::SC_ZERO_TIME; }
   // RRAM is non-volatile: a power-off keeps the weights.
 
@@ -212,7 +219,8 @@ class cim_analog final : public cim {
   static unsigned bits(const instance& inst, const char* key, unsigned lo, unsigned hi) {
     const std::uint64_t v = inst.integer(key);
     if (v < lo || v > hi)
-      throw core::config_error(inst.name + "." + key + " must be " + std::to_string(lo) + ".." + std::to_string(hi));
+      throw core::config_error(inst.name + "." + key + " must be " + std::to_string(lo) + ".." +
+                               std::to_string(hi));
     return static_cast<unsigned>(v);
   }
 
@@ -227,8 +235,8 @@ class cim_analog final : public cim {
   std::uint64_t m_iterations;
   std::uint64_t m_endurance;
   double m_v_read;
-  std::vector<std::int8_t> m_w;    // ideal weight levels, [col][row]
-  std::vector<double> m_delta;     // programming error of the pair, in weight LSBs
+  std::vector<std::int8_t> m_w;  // ideal weight levels, [col][row]
+  std::vector<double> m_delta;   // programming error of the pair, in weight LSBs
   std::vector<unsigned> m_col_bits;
   std::vector<std::uint64_t> m_writes;
   std::uint64_t m_max_writes = 0;
@@ -249,11 +257,13 @@ kind_info analog_kind() {
   kind_info k;
   k.name = "cim-analog";
   k.code = cim_analog::analog_code;
-  k.summary = "analog RRAM compute-in-memory: conductance pairs with programming and read noise, DAC/ADC periphery";
+  k.summary =
+      "analog RRAM compute-in-memory: conductance pairs with programming and read noise, DAC/ADC periphery";
   k.keys = {
       {"rows", param::of(std::uint64_t{256}), "array rows (inputs)"},
       {"cols", param::of(std::uint64_t{256}), "array columns (outputs)"},
-      {"adc_bits", param::of(std::uint64_t{8}), "ADC resolution (1..16)"},
+      {"adc_bits", param::of(std::uint64_t{8}),
+       "ADC resolution (1..24; wide ADCs make the quantisation negligible)"},
       {"dac_bits", param::of(std::uint64_t{8}), "DAC resolution: the widest input (1..8)"},
       {"g_max", param::of_real(39.26e-6), "largest conductance, S"},
       {"prog_noise", param::of_real(1.0), "multiplier of the programming-noise fit (0: off)"},
@@ -266,11 +276,13 @@ kind_info analog_kind() {
       {"v_read", param::of_real(0.2), "read voltage across a cell, V (for the cells' read energy)"},
   };
   k.power = {
-      {"adc", 'J', std::nullopt, "energy per ADC conversion", "(100 fF x adc_bits + 0.001 fF x 4^adc_bits) V^2 at the reset OPP"},
+      {"adc", 'J', std::nullopt, "energy per ADC conversion",
+       "(100 fF x adc_bits + 0.001 fF x 4^adc_bits) V^2 at the reset OPP"},
       {"dac", 'J', std::nullopt, "energy per active row and input bit", "50 fF x V^2 at the reset OPP"},
       {"cell", 'J', std::nullopt, "energy per active cell and weight bit", "0.35 fF x V^2 at the reset OPP"},
       {"write", 'J', core::power::curve(1e-12), "energy per programming pulse (per cell)", ""},
-      {"cell_read", 'J', std::nullopt, "energy per active cell and MVM (read current)", "g_max / 2 x v_read^2 x mvm_time (11.3 fJ)"},
+      {"cell_read", 'J', std::nullopt, "energy per active cell and MVM (read current)",
+       "g_max / 2 x v_read^2 x mvm_time (11.3 fJ)"},
   };
   k.default_power = {1e-12, 1e-6, 0.0};  // leakage: U (periphery; the RRAM array does not leak)
   k.make = [](const instance& inst) -> std::unique_ptr<accelerator> {

@@ -56,11 +56,13 @@ class cim_digital final : public cim {
     for (unsigned c = 0; c < cols; ++c) {
       std::int8_t* dst = &m_w[std::size_t{col0 + c} * m_rows + row0];
       for (unsigned r = 0; r < rows; ++r)
-        dst[r] = static_cast<std::int8_t>(sign_extend(static_cast<std::uint8_t>(w[std::size_t{c} * rows + r]), w_bits));
+        dst[r] = static_cast<std::int8_t>(
+            sign_extend(static_cast<std::uint8_t>(w[std::size_t{c} * rows + r]), w_bits));
       m_col_bits[col0 + c] = w_bits;
     }
     // The array is written a row at a time (all its columns at once).
-    for (unsigned r = row0; r < row0 + rows; ++r) m_max_row_writes = std::max(m_max_row_writes, ++m_row_writes[r]);
+    for (unsigned r = row0; r < row0 + rows; ++r)
+      m_max_row_writes = std::max(m_max_row_writes, ++m_row_writes[r]);
     m_rows_written += rows;
   }
 
@@ -118,8 +120,7 @@ kind_info digital_kind() {
       {"mac_i4w8", 'J', mac_mixed, "energy per MAC, 4-bit inputs, 8-bit weights", ""},
       {"mac_i8w4", 'J', mac_mixed, "energy per MAC, 8-bit inputs, 4-bit weights", ""},
       {"mac_i8w8", 'J', mac_i8w8, "energy per MAC, 8-bit inputs and weights (63 TOPS/W)", ""},
-      {"row_write", 'J', std::nullopt, "energy per array row written",
-       "cols x 8 bits x 0.10 pJ/bit"},
+      {"row_write", 'J', std::nullopt, "energy per array row written", "cols x 8 bits x 0.10 pJ/bit"},
   };
   k.default_power = {1e-12, 2e-6, 0.0};  // leakage: U (a 64 kb SRAM array and its periphery)
   k.make = [](const instance& inst) -> std::unique_ptr<accelerator> {
