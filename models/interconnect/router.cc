@@ -40,7 +40,7 @@ void router::add_range(const std::string& name, std::uint64_t base, std::uint64_
                                " " + hex_range(r.base, r.size));
   }
   m_ranges.push_back(range{name, base, size, latency, static_cast<unsigned>(m_ranges.size()),
-                           sc_core::SC_ZERO_TIME, {}});
+                           {}, {}});
 }
 
 const router::range* router::find(std::uint64_t addr) const {
@@ -61,22 +61,48 @@ void router::b_transport(int id, tlm::tlm_generic_payload& tx, sc_core::sc_time&
     tx.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
-  // Contention: the target serves one transaction at a time.
-  const sc_core::sc_time arrival = sc_core::sc_time_stamp() + delay;
-  if (r->busy_until > arrival) {
-    const sc_core::sc_time wait = r->busy_until - arrival;
-    delay += wait;
-    r->stats.wait_time += wait;
-  }
-  delay += r->latency;
+  // Contention: the target serves one transaction at a time. What the router knows of the
+  // transaction's duration (the range's latency, the data beats past the first) must fit in a gap
+  // of the calendar; the target's own latency is learnt on the way back.
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  const sc_core::sc_time arrival = now + delay;
   const unsigned beats = (tx.get_data_length() + m_cfg.width_bytes - 1) / m_cfg.width_bytes;
-  if (beats > 1) delay += (m_clock != nullptr ? m_clock->period() : m_cfg.cycle) * static_cast<double>(beats - 1);
+  const sc_core::sc_time data_phase =
+      beats > 1 ? (m_clock != nullptr ? m_clock->period() : m_cfg.cycle) * static_cast<double>(beats - 1)
+                : sc_core::SC_ZERO_TIME;
+  const sc_core::sc_time known = r->latency + data_phase;
+  auto& busy = r->busy;
+  busy.erase(busy.begin(), std::find_if(busy.begin(), busy.end(), [&](const auto& iv) { return iv.second > now; }));
+  sc_core::sc_time start = arrival;
+  for (const auto& iv : busy) {
+    if (iv.second <= start) continue;
+    if (iv.first >= start + known && (known > sc_core::SC_ZERO_TIME || iv.first > start)) break;
+    start = iv.second;
+  }
+  if (start > arrival) {
+    delay += start - arrival;
+    r->stats.wait_time += start - arrival;
+  }
+  delay += known;
   ++r->stats.transactions;
   r->stats.bytes += tx.get_data_length();
   tx.set_address(addr - r->base);
   out[static_cast<int>(r->port)]->b_transport(tx, delay);
   tx.set_address(addr);
-  r->busy_until = sc_core::sc_time_stamp() + delay;
+  // Reserve [start, end), merged with the reservations it touches.
+  const sc_core::sc_time end = now + delay;
+  auto it = std::lower_bound(busy.begin(), busy.end(), start,
+                             [](const auto& iv, const sc_core::sc_time& t) { return iv.first < t; });
+  if (it != busy.begin() && std::prev(it)->second >= start) --it;
+  sc_core::sc_time lo = start, hi = end;
+  auto last = it;
+  while (last != busy.end() && last->first <= hi) {
+    lo = std::min(lo, last->first);
+    hi = std::max(hi, last->second);
+    ++last;
+  }
+  it = busy.erase(it, last);
+  busy.insert(it, {lo, hi});
 }
 
 bool router::get_direct_mem_ptr(int id, tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi) {

@@ -3,8 +3,11 @@
 // Built from the memory map in the configuration: each target is mapped at [base, base + size)
 // with its own latency. Every b_transport pays the per-hop latency plus the target's latency, and a
 // target serves one transaction at a time: a transaction that arrives (at the initiator's local
-// time) while the target is still busy waits for it. With temporally decoupled initiators this
-// contention is approximate (arrival order is issue order, not time order) - the usual LT trade.
+// time) while the target is busy waits for the first free moment. Reservations are kept as a
+// calendar, so transactions issued out of time order (temporally decoupled initiators, DMA
+// engines that plan a whole job) still queue by time; the duration of a transaction is known only
+// once the target has served it, so one that starts in a gap too short for it overlaps the next
+// reservation - the usual LT approximation.
 //
 // A transaction of n bytes moves ceil(n / width) beats; beats after the first add a bus cycle each.
 // Unmapped addresses answer TLM_ADDRESS_ERROR_RESPONSE. DMI requests and debug transport are
@@ -75,7 +78,11 @@ class router : public sc_core::sc_module {
     std::uint64_t size;
     sc_core::sc_time latency;
     unsigned port;
-    sc_core::sc_time busy_until;
+    // When the target is busy: disjoint intervals sorted by start, merged when they touch, dropped
+    // once simulated time has passed them. A calendar rather than one "busy until": temporally
+    // decoupled initiators issue out of time order (a DMA engine plans ahead), and a transaction
+    // that fits in a gap before a later reservation takes it.
+    std::vector<std::pair<sc_core::sc_time, sc_core::sc_time>> busy;
     target_stats stats;
   };
   [[nodiscard]] const std::vector<range>& ranges() const { return m_ranges; }
