@@ -6,7 +6,10 @@
 #   (a) the default SoC (cim0 = cim-digital 256x256, cim1 = cim-analog 256x256, 8-bit DAC/ADC)
 #       running cim_peak: the whole array programmed, then per precision a chain of MVMs over all
 #       rows and columns (full utilisation), each precision in a region "cim<i>.peak_i<in>w<w>";
-#   (b) a DIANA-like analog array (cim1: 1152 x 512, 6-bit ADC, 8-bit DAC) running cim_peak;
+#   (a') the same with the analog array's inputs bit-serial (--cim1.dac_bits=1: one MVM and one
+#       ADC conversion per input bit, as RRAM macros apply multi-bit inputs);
+#   (b) a DIANA-like analog array (cim1: 1152 x 512, 6-bit ADC, 8-bit DAC) running cim_peak; DIANA's
+#       analog core is SRAM-based, so the RRAM cells' read current is off (--cim1.power.cell_read=0);
 #   (c) cim_mvm on the default SoC (small 64 x 32 tiles, checked against the CPU: a real,
 #       mostly idle, workload).
 # Per peak region it prints:
@@ -38,7 +41,7 @@ for app in cim_peak cim_mvm; do
   [ -f "$fw/$app.elf" ] || { echo "$fw/$app.elf missing: build the firmware" >&2; exit 2; }
 done
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-diana=(--cim1.rows=1152 --cim1.cols=512 --cim1.adc_bits=6 --cim1.dac_bits=8)
+diana=(--cim1.rows=1152 --cim1.cols=512 --cim1.adc_bits=6 --cim1.dac_bits=8 --cim1.power.cell_read=0)
 
 run() {  # label, elf, expected last line, options...
   local label=$1 elf=$2 ok=$3; shift 3
@@ -48,13 +51,14 @@ run() {  # label, elf, expected last line, options...
   grep -q "$ok" "$tmp/$label.txt" || { echo "run '$label': no '$ok'" >&2; cat "$tmp/$label.txt" >&2; exit 1; }
 }
 run peak "$fw/cim_peak.elf" "cim_peak: ok"
+run serial "$fw/cim_peak.elf" "cim_peak: ok" --cim1.dac_bits=1
 run diana "$fw/cim_peak.elf" "cim_peak: ok" "${diana[@]}"
 run mvm "$fw/cim_mvm.elf" "cim_mvm: ok"
 
 /usr/bin/python3 - "$tmp" <<'PY'
 import json, re, sys
 d = sys.argv[1]
-rep = {k: json.load(open(f"{d}/{k}.json")) for k in ("peak", "diana", "mvm")}
+rep = {k: json.load(open(f"{d}/{k}.json")) for k in ("peak", "serial", "diana", "mvm")}
 
 def comp_name(names, inst):
     """The power component of instance `inst` (e.g. cim0) among `names`."""
@@ -72,7 +76,7 @@ def accel(r, inst):
 PUB = {  # (kind, rows x cols or None for any, precision): (TOPS/W, source)
     ("cim-digital", None, "i4w4"): (254.0, "Fujiwara ISSCC'22, 4b"),
     ("cim-digital", None, "i8w8"): (63.0, "Fujiwara ISSCC'22, 8b"),
-    ("cim-analog", "256x256", "i8w8"): (21.6, "22nm RRAM macro 8b/8b"),
+    ("cim-analog", "256x256", "i8w8"): (21.6, "22nm RRAM macro 8b/8b (band 11.9-195.7)"),
     ("cim-analog", "256x256", "i4w4"): (40.0, "NeuRRAM ~40, 4b w"),
     ("cim-analog", "1152x512", "i7w2"): (600.0, "DIANA peak 7b/tern/6b"),
 }
@@ -159,9 +163,11 @@ def breakdown(x):
     print()
 
 a = peak_rows(rep["peak"])
+s = peak_rows(rep["serial"], only={"cim1"})
 b = peak_rows(rep["diana"], only={"cim1"})
 table("(a) default SoC, cim_peak: full array, 256 vectors per precision (4 chained MVMs of 64), int8 out", a)
-table("(b) DIANA-like analog cim1 (--cim1.rows=1152 --cim1.cols=512 --cim1.adc_bits=6 --cim1.dac_bits=8), cim_peak", b)
+table("(a') analog with bit-serial inputs (--cim1.dac_bits=1), cim_peak", s)
+table("(b) DIANA-like analog cim1 (--cim1.rows=1152 --cim1.cols=512 --cim1.adc_bits=6 --cim1.power.cell_read=0), cim_peak", b)
 for x in a + b:
     if (x["kind"], x["prec"], x["shape"]) in (("cim-digital", "i4w4", "256x256"), ("cim-analog", "i7w2", "1152x512")):
         breakdown(x)

@@ -87,7 +87,7 @@ class cim_analog final : public cim {
       throw core::config_error(inst.name + ".mvm_time must be positive");
     if (m_iterations == 0) throw core::config_error(inst.name + ".verify_iterations must be at least 1");
     if (m_v_read < 0) throw core::config_error(inst.name + ".v_read must not be negative");
-    precisions.set((m_dac_bits >= 32 ? 0xFFFFFFFFu : (1u << m_dac_bits) - 1u));
+    precisions.set(0xFFu);  // 1..8-bit inputs; wider than the DAC: in slices
     adc_bits_reg.set(m_adc_bits);
     dac_bits_reg.set(m_dac_bits);
     noise_sd.on_read([this] { return noise_sd_ppm(m_last_w_bits); });
@@ -128,7 +128,7 @@ class cim_analog final : public cim {
 
  protected:
   [[nodiscard]] bool weight_bits_ok(unsigned b) const override { return b >= 2 && b <= 8; }
-  [[nodiscard]] bool input_bits_ok(unsigned b) const override { return b >= 1 && b <= m_dac_bits; }
+  [[nodiscard]] bool input_bits_ok(unsigned b) const override { return b >= 1 && b <= 8; }
   [[nodiscard]] bool adc_shift_ok(std::uint32_t s) const override { return s <= 30; }
 
   void program(unsigned row0, unsigned rows, unsigned col0, unsigned cols, const std::int8_t* w,
@@ -171,45 +171,62 @@ class cim_analog final : public cim {
     return (m_pulse + m_mvm_time) * static_cast<double>(rows * m_iterations);
   }
 
+  // Inputs wider than the DAC are applied in slices of dac_bits, least significant first (the top
+  // slice carries the sign); each slice is one analog MVM with its own ADC conversion, and the
+  // codes are shifted and added digitally.
   void multiply(const std::int32_t* x, unsigned row0, unsigned rows, unsigned col0, unsigned cols,
                 unsigned in_bits, std::uint32_t adc_shift, std::int64_t* acc) override {
     gaussian read(m_seed ^ (0xA5A5A5A5ull + m_mvm_index++ * 0x9E3779B97F4A7C15ull));
-    double x2 = 0;
-    for (unsigned r = 0; r < rows; ++r) x2 += static_cast<double>(x[r]) * x[r];
+    const unsigned phases = (in_bits + m_dac_bits - 1) / m_dac_bits;
     const double lsb = std::ldexp(1.0, static_cast<int>(adc_shift));
     const double lo = -std::ldexp(1.0, static_cast<int>(m_adc_bits) - 1);
     const double hi = -lo - 1;
+    std::fill(acc, acc + cols, 0);
+    std::vector<std::int32_t> slice(rows);
     std::uint64_t cell_bits = 0;
-    for (unsigned c = 0; c < cols; ++c) {
-      const std::size_t base = std::size_t{col0 + c} * m_rows + row0;
-      const std::int8_t* w = &m_w[base];
-      const double* d = &m_delta[base];
-      std::int64_t exact = 0;
-      double noise = 0;
+    for (unsigned p = 0; p < phases; ++p) {
+      const unsigned shift = p * m_dac_bits;
+      const unsigned bits = p + 1 == phases ? in_bits - shift : m_dac_bits;
       for (unsigned r = 0; r < rows; ++r) {
-        exact += std::int64_t{x[r]} * w[r];
-        noise += x[r] * d[r];
+        if (phases == 1) {
+          slice[r] = x[r];
+          continue;
+        }
+        const std::uint32_t u = (static_cast<std::uint32_t>(x[r]) >> shift) & ((1u << bits) - 1u);
+        slice[r] = p + 1 == phases ? sign_extend(u, bits) : static_cast<std::int32_t>(u);
       }
-      if (m_read_noise > 0) {
-        // Each cell of the pair adds N(0, read_noise x Gmax) x x[r]: one draw with the summed variance.
-        const double unit = m_gmax / wmax(m_col_bits[col0 + c]);
-        noise += read() * std::sqrt(2 * x2) * m_read_noise * m_gmax / unit;
+      double x2 = 0;
+      for (unsigned r = 0; r < rows; ++r) x2 += static_cast<double>(slice[r]) * slice[r];
+      for (unsigned c = 0; c < cols; ++c) {
+        const std::size_t base = std::size_t{col0 + c} * m_rows + row0;
+        const std::int8_t* w = &m_w[base];
+        const double* d = &m_delta[base];
+        std::int64_t exact = 0;
+        double noise = 0;
+        for (unsigned r = 0; r < rows; ++r) {
+          exact += std::int64_t{slice[r]} * w[r];
+          noise += slice[r] * d[r];
+        }
+        if (m_read_noise > 0) {
+          // Each cell of the pair adds N(0, read_noise x Gmax) x input: one draw with the summed variance.
+          const double unit = m_gmax / wmax(m_col_bits[col0 + c]);
+          noise += read() * std::sqrt(2 * x2) * m_read_noise * m_gmax / unit;
+        }
+        const double q = (static_cast<double>(exact) + noise) / lsb;
+        const double code = std::clamp(q < 0 ? -std::floor(-q + 0.5) : std::floor(q + 0.5), lo, hi);
+        acc[c] += static_cast<std::int64_t>(code) * (std::int64_t{1} << (adc_shift + shift));
+        cell_bits += std::uint64_t{rows} * m_col_bits[col0 + c];
       }
-      const double sum = static_cast<double>(exact) + noise;
-      const double q = sum / lsb;
-      const double code = std::clamp(q < 0 ? -std::floor(-q + 0.5) : std::floor(q + 0.5), lo, hi);
-      acc[c] = static_cast<std::int64_t>(code) * (std::int64_t{1} << adc_shift);
-      cell_bits += std::uint64_t{rows} * m_col_bits[col0 + c];
     }
-    m_conversions += cols;
+    m_conversions += std::uint64_t{cols} * phases;
     m_dac_bits_driven += std::uint64_t{rows} * in_bits;
     m_cell_bits += cell_bits;
-    m_cells_read += std::uint64_t{rows} * cols;
+    m_cells_read += std::uint64_t{rows} * cols * phases;
     count_macs(std::uint64_t{rows} * cols);
   }
 
-  [[nodiscard]] sc_core::sc_time vector_time(const job& /*j*/, unsigned /*in_bits*/) const override {
-    return m_mvm_time;
+  [[nodiscard]] sc_core::sc_time vector_time(const job& /*j*/, unsigned in_bits) const override {
+    return m_mvm_time * static_cast<double>((in_bits + m_dac_bits - 1) / m_dac_bits);
   }
   [[nodiscard]] sc_core::sc_time fill_time(const job& /*j*/) const override { return sc_core::SC_ZERO_TIME; }
   // RRAM is non-volatile: a power-off keeps the weights.
@@ -264,7 +281,7 @@ kind_info analog_kind() {
       {"cols", param::of(std::uint64_t{256}), "array columns (outputs)"},
       {"adc_bits", param::of(std::uint64_t{8}),
        "ADC resolution (1..24; wide ADCs make the quantisation negligible)"},
-      {"dac_bits", param::of(std::uint64_t{8}), "DAC resolution: the widest input (1..8)"},
+      {"dac_bits", param::of(std::uint64_t{8}), "DAC resolution (1..8): wider inputs are applied in slices, one MVM and ADC conversion each"},
       {"g_max", param::of_real(39.26e-6), "largest conductance, S"},
       {"prog_noise", param::of_real(1.0), "multiplier of the programming-noise fit (0: off)"},
       {"read_noise", param::of_real(0.01), "read noise per cell, fraction of g_max (0: off)"},
