@@ -270,6 +270,10 @@ run_result simulate(const parsed_options& opts) {
     if (w.count > 0) res.emram_worst_rows.push_back({w.row, opts.soc.emram.base + w.offset, w.count});
   if (power_csv) power_csv->finish(top.power.last_checkpoint());
   if (power_vcd) power_vcd->finish(top.power.last_checkpoint());
+  if (top.power.overflowed())
+    throw core::config_error(
+        "power: the energy accounted passes 9.2 J, more than integer attojoules hold; the results would be "
+        "wrong. A power source is far too large (a very wide ADC's default energy?) or the run too long");
   res.power = summarise_power(top.power, top.power.last_checkpoint());
   for (const auto& a : top.accels) {
     run_result::accel_record rec;

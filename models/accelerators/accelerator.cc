@@ -51,6 +51,12 @@ bool job::check_buffer(std::uint64_t addr, std::uint64_t len, unsigned align) {
     fail(error::unmapped, addr);
     return false;
   }
+  // Its own register window is not a DMA target (the job would read or change itself).
+  const instance& self = m_owner.m_inst;
+  if (addr < self.base + self.size && self.base < addr + len) {
+    fail(error::unmapped, addr);
+    return false;
+  }
   return true;
 }
 
@@ -178,6 +184,7 @@ void accelerator::start(const sc_core::sc_time& at) {
   m_job_error_addr = 0;
   m_job_descriptors = 0;
   m_ops_pending = 0;
+  m_end = sc_core::sc_max_time();  // busy for any register read during the chain
 
   sc_core::sc_time t = at;
   std::uint64_t next = desc.get();

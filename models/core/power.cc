@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <cstdio>
 
 #include "models/core/errors.h"
@@ -244,13 +245,16 @@ void monitor::checkpoint(sc_core::sc_time t) {
             break;
         }
         if (e == 0) continue;
-        const auto aj = static_cast<std::int64_t>(std::llround(e * 1e18));
-        s.energy_aj += aj;
-        c->m_energy_aj += aj;
-        d.m_state_energy[st] += aj;
-        m_kind_aj[static_cast<std::size_t>(s.kind)] += aj;
-        m_total_aj += aj;
-        seg_aj += aj;
+        const double e_aj = e * 1e18;
+        if (!(e_aj < 9.2e18)) m_overflow = true;
+        const auto aj = e_aj < 9.2e18 ? static_cast<std::int64_t>(std::llround(e_aj)) : std::int64_t{0};
+        for (std::int64_t* acc : {&s.energy_aj, &c->m_energy_aj, &d.m_state_energy[st],
+                                  &m_kind_aj[static_cast<std::size_t>(s.kind)], &m_total_aj, &seg_aj}) {
+          if (__builtin_add_overflow(*acc, aj, acc)) {
+            *acc = std::numeric_limits<std::int64_t>::max();
+            m_overflow = true;
+          }
+        }
       }
     }
     d.m_residency[st] += dt;

@@ -210,6 +210,9 @@ class monitor {
 
   [[nodiscard]] sc_core::sc_time last_checkpoint() const { return m_last; }
   [[nodiscard]] std::int64_t total_aj() const { return m_total_aj; }
+  // Integer attojoules hold 9.2 J: a run (or a misconfigured source: a 24-bit ADC's 0.28 uJ per
+  // conversion) that accounts more sets this, and the accumulators stop at the limit.
+  [[nodiscard]] bool overflowed() const { return m_overflow; }
   [[nodiscard]] std::int64_t kind_aj(kind k) const { return m_kind_aj[static_cast<std::size_t>(k)]; }
   [[nodiscard]] const std::vector<std::unique_ptr<domain>>& domains() const { return m_domains; }
   [[nodiscard]] const std::vector<component*>& components() const { return m_components; }
@@ -227,6 +230,7 @@ class monitor {
   sc_core::sc_time m_interval = sc_core::SC_ZERO_TIME;
   sc_core::sc_time m_next_sample = sc_core::SC_ZERO_TIME;
   std::int64_t m_total_aj = 0;
+  bool m_overflow = false;
   std::array<std::int64_t, kind_count> m_kind_aj{};
 };
 

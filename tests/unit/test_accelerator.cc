@@ -184,6 +184,7 @@ TEST_F(accel_framework, malformed_descriptors_give_their_error_code_and_an_inter
        error::param,
        0},
       {"DMA write to ROM", copy_desc(64, 1, 0, src, rom_base + 0x100), desc0, error::dma, rom_base + 0x100},
+      {"its own registers", copy_desc(16, 1, 0, src, accel_base), desc0, error::unmapped, accel_base},
   };
   for (const bad_case& c : cases) {
     SCOPED_TRACE(c.what);

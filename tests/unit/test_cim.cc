@@ -309,7 +309,7 @@ std::int64_t ideal_adc(std::int64_t sum, unsigned adc_shift, unsigned adc_bits) 
   double code = q < 0 ? -std::floor(-q + 0.5) : std::floor(q + 0.5);
   code = std::clamp(code, -std::ldexp(1.0, static_cast<int>(adc_bits) - 1),
                     std::ldexp(1.0, static_cast<int>(adc_bits) - 1) - 1);
-  return static_cast<std::int64_t>(code) << adc_shift;
+  return static_cast<std::int64_t>(code) * (std::int64_t{1} << adc_shift);
 }
 
 TEST(cim_analog, identifies_itself) {
@@ -388,7 +388,7 @@ TEST(cim_analog, inputs_wider_than_the_dac_go_in_slices_each_with_its_adc_conver
         const int bit = (static_cast<std::uint8_t>(x[r]) >> p) & 1;
         sum += std::int64_t{p == 7 ? -bit : bit} * std::clamp<int>(w[std::size_t{c} * rows + r], -127, 127);
       }
-      expected += ideal_adc(sum, 2, 8) << p;
+      expected += ideal_adc(sum, 2, 8) * (std::int64_t{1} << p);
     }
     EXPECT_EQ(y[c], expected) << "column " << c;
   }
