@@ -367,6 +367,10 @@ void write_memmap(const soc_config& in, const std::string& dir) {
     f << buf;
     std::snprintf(buf, sizeof(buf), "#define %-26s %uu\n", "EDGEVP_IRQ_GPIO", c.gpio_irq);
     f << buf;
+    // Power domains: the fixed ones, then one per accelerator instance.
+    std::vector<std::string> domains = {c.pmu_cfg.always_on_domain, c.pmu_cfg.cpu_domain, c.pmu_cfg.soc_domain,
+                                        c.pmu_cfg.retention_domain, "emram"};
+    const std::size_t fixed_domains = domains.size();
     f << "\n/* Accelerators (docs/accelerators.md): the ID register gives each one's kind. */\n";
     std::snprintf(buf, sizeof(buf), "#define %-26s %zuu\n", "EDGEVP_ACCEL_COUNT", c.accels.size());
     f << buf;
@@ -384,13 +388,24 @@ void write_memmap(const soc_config& in, const std::string& dir) {
       std::snprintf(buf, sizeof(buf), "#define %-26s %uu\n", ("EDGEVP_IRQ_" + n).c_str(), a.irq);
       f << buf;
     }
+    // Every instance as one initializer, in index order: { {base, irq, power domain, "name"}, ... }
+    // (EDGEVP_DOMAIN_<NAME>: the accelerators' domains follow the fixed ones). Not defined without
+    // instances: C (before C23) has no empty initializer list.
+    if (!c.accels.empty()) {
+      f << "#define EDGEVP_ACCEL_INSTANCES { \\\n";
+      for (std::size_t k = 0; k < c.accels.size(); ++k) {
+        const accel::instance& a = c.accels[k];
+        std::snprintf(buf, sizeof(buf), "    {0x%08llxu, %uu, %zuu, ", static_cast<unsigned long long>(a.base), a.irq,
+                      fixed_domains + k);
+        f << buf << '"' << a.name << "\"}" << (k + 1 < c.accels.size() ? "," : "") << " \\\n";
+      }
+      f << "}\n";
+    }
     std::snprintf(buf, sizeof(buf), "#define %-26s %lluu\n", "EDGEVP_RTC_CLOCK_HZ",
                   static_cast<unsigned long long>(c.aon_clock_hz));
     f << buf << "\n/* Power: deep-sleep resume slot (last 16 bytes of eMRAM: magic, vector), domains, OPPs. */\n";
     def("EDGEVP_EMRAM_RESUME_ADDR", resume_slot(c));
     def("EDGEVP_RESUME_MAGIC", resume_magic);
-    std::vector<std::string> domains = {c.pmu_cfg.always_on_domain, c.pmu_cfg.cpu_domain, c.pmu_cfg.soc_domain,
-                                        c.pmu_cfg.retention_domain, "emram"};
     for (const accel::instance& a : c.accels) domains.push_back(a.name);
     unsigned i = 0;
     for (const std::string& d : domains) {

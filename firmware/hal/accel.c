@@ -6,6 +6,7 @@
 
 #include "edgevp/intc.h"
 #include "edgevp/irq.h"
+#include "edgevp/memmap.h"
 #include "edgevp/mmio.h"
 #include "edgevp/pmu.h"
 #include "edgevp/timer.h"
@@ -21,6 +22,8 @@ void accel_init(struct accel_dev *dev, uintptr_t base, unsigned irq)
 {
     dev->base = base;
     dev->irq = irq;
+    dev->domain = ACCEL_NO_DOMAIN;
+    dev->name = "";
     dev->status = 0;
     dev->irq_status = 0;
     dev->err_desc = 0;
@@ -35,6 +38,41 @@ uint32_t accel_read(const struct accel_dev *dev, uint32_t offset)
 void accel_write(const struct accel_dev *dev, uint32_t offset, uint32_t value)
 {
     mmio_write32(dev->base + offset, value);
+}
+
+/* --- the memory map's instances ------------------------------------------------------------- */
+
+#ifdef EDGEVP_ACCEL_INSTANCES
+static const struct accel_instance instances[] = EDGEVP_ACCEL_INSTANCES;
+static const unsigned n_instances = sizeof instances / sizeof instances[0];
+_Static_assert(sizeof instances / sizeof instances[0] == EDGEVP_ACCEL_COUNT,
+               "EDGEVP_ACCEL_INSTANCES and EDGEVP_ACCEL_COUNT disagree");
+#else
+/* No accelerator in the memory map: the generator leaves the initializer out. */
+static const struct accel_instance *const instances = NULL;
+static const unsigned n_instances = 0;
+#endif
+
+unsigned accel_count(void)
+{
+    return n_instances;
+}
+
+const struct accel_instance *accel_instance(unsigned i)
+{
+    return i < n_instances ? &instances[i] : NULL;
+}
+
+bool accel_init_instance(struct accel_dev *dev, unsigned i)
+{
+    const struct accel_instance *in = accel_instance(i);
+    if (in == NULL) {
+        return false;
+    }
+    accel_init(dev, in->base, in->irq);
+    dev->domain = in->domain;
+    dev->name = in->name;
+    return true;
 }
 
 /* --- probing -------------------------------------------------------------------------------- */
@@ -64,6 +102,27 @@ bool accel_probe(const struct accel_dev *dev, uint32_t *id)
         *id = value;
     }
     return true;
+}
+
+int accel_find(uint32_t id, unsigned skip, struct accel_dev *dev, uint32_t *id_out)
+{
+    for (unsigned i = 0; i < n_instances; ++i) {
+        uint32_t found = 0;
+        accel_init_instance(dev, i);
+        if (!accel_probe(dev, &found) || !ACCEL_ID_IS_ACCEL(found) ||
+            ACCEL_ID_KIND(found) != ACCEL_ID_KIND(id)) {
+            continue;
+        }
+        if (skip > 0) {
+            --skip;
+            continue;
+        }
+        if (id_out != NULL) {
+            *id_out = found;
+        }
+        return (int)i;
+    }
+    return -1;
 }
 
 uint32_t accel_id(const struct accel_dev *dev)

@@ -1,12 +1,13 @@
 /*
  * cim_mvm: every compute-in-memory accelerator of the memory map, checked against the CPU.
  *
- * For each instance EDGEVP_ACCEL<i>_BASE / _IRQ (an instance the configuration left out is
- * found missing by probing its ID register and skipped) whose ID is a CIM kind:
+ * For each instance i of the memory map (accel_count(), accel_init_instance(); an instance the
+ * configuration left out is found missing by probing its ID register and skipped) whose ID is a
+ * CIM kind, <name> its name in the memory map (cim0, cim1, ...):
  *   - LOAD a 64 x 32 tile of fixed-seed random weights (at row 16, column 8 when the array is
  *     large enough) with w_bits 8, then again with w_bits 4;
  *   - after each LOAD, an MVM batch of 8 vectors at in_bits 8 and 4 (those PRECISIONS
- *     supports), OUT32, inside the syscon region "cim<i>.mvm_i<in>w<w>"; prints the CYCLES and
+ *     supports), OUT32, inside the syscon region "<name>.mvm_i<in>w<w>"; prints the CYCLES and
  *     OPS deltas and checks OPS = 2 x rows x cols x batch;
  *     digital, and analog with NOISE_SD = 0: every output bit-exact against cim_ref_mvm(), and
  *     a second batch through the int8 path (bias, scale, shift, ReLU; analog: an adc_shift
@@ -22,8 +23,8 @@
  * With two or more CIMs: one MVM started on each, then all waited for (interrupts).
  *
  * Output: per instance "cim_mvm: accel<i> at 0x<base> irq <n>: <kind> v<ver>", per batch
- * "cim_mvm: cim<i> i<in>w<w> ok" (and "... int8 ok"), "cim_mvm: cim<i> errors ok",
- * "cim_mvm: cim<i> soft reset ok", "cim_mvm: concurrent ok", and at the end "cim_mvm: ok".
+ * "cim_mvm: <name> i<in>w<w> ok" (and "... int8 ok"), "cim_mvm: <name> errors ok",
+ * "cim_mvm: <name> soft reset ok", "cim_mvm: concurrent ok", and at the end "cim_mvm: ok".
  * Exit: 0 ok; 1 an output differs from the reference (the first mismatch is printed);
  * 2 no CIM in the memory map / present; 3 a job failed or a register (status, error report,
  * counter) is not what the contract says.
@@ -35,7 +36,6 @@
 
 #include "edgevp/accel.h"
 #include "edgevp/cim.h"
-#include "edgevp/memmap.h"
 #include "edgevp/syscon.h"
 #include "edgevp/timer.h"
 
@@ -49,49 +49,11 @@
 #define EXIT_NO_CIM   2
 #define EXIT_DEVICE   3
 
-/* --- the instances of the memory map ------------------------------------------------------- */
-
-#ifndef EDGEVP_ACCEL_COUNT
-#define EDGEVP_ACCEL_COUNT 0u
-#endif
-
-static const struct {
-    uintptr_t base;
-    unsigned irq;
-} accel_map[] = {
-#ifdef EDGEVP_ACCEL0_BASE
-    {EDGEVP_ACCEL0_BASE, EDGEVP_ACCEL0_IRQ},
-#endif
-#ifdef EDGEVP_ACCEL1_BASE
-    {EDGEVP_ACCEL1_BASE, EDGEVP_ACCEL1_IRQ},
-#endif
-#ifdef EDGEVP_ACCEL2_BASE
-    {EDGEVP_ACCEL2_BASE, EDGEVP_ACCEL2_IRQ},
-#endif
-#ifdef EDGEVP_ACCEL3_BASE
-    {EDGEVP_ACCEL3_BASE, EDGEVP_ACCEL3_IRQ},
-#endif
-#ifdef EDGEVP_ACCEL4_BASE
-    {EDGEVP_ACCEL4_BASE, EDGEVP_ACCEL4_IRQ},
-#endif
-#ifdef EDGEVP_ACCEL5_BASE
-    {EDGEVP_ACCEL5_BASE, EDGEVP_ACCEL5_IRQ},
-#endif
-#ifdef EDGEVP_ACCEL6_BASE
-    {EDGEVP_ACCEL6_BASE, EDGEVP_ACCEL6_IRQ},
-#endif
-#ifdef EDGEVP_ACCEL7_BASE
-    {EDGEVP_ACCEL7_BASE, EDGEVP_ACCEL7_IRQ},
-#endif
-    {0, 0}, /* keeps the table non-empty */
-};
-#define MAP_ENTRIES (sizeof accel_map / sizeof accel_map[0] - 1u)
-
 /* --- state ---------------------------------------------------------------------------------- */
 
 struct inst {
     unsigned index;
-    char name[16];              /* "cim<i>" */
+    const char *name;           /* the instance's name in the memory map ("cim0") */
     struct accel_dev dev;
     struct cim_info info;
     unsigned row0, rows, col0, cols; /* the tile the LOADs write */
@@ -646,16 +608,13 @@ static int test_concurrent(void)
 
 int main(void)
 {
-    const unsigned count = EDGEVP_ACCEL_COUNT;
+    const unsigned count = accel_count();
     printf("cim_mvm: %u accelerators in the memory map\n", count);
     if (count == 0) {
         printf("cim_mvm: error: no accelerator in the memory map; this test needs a CIM\n");
         return EXIT_NO_CIM;
     }
     unsigned limit = count;
-    if (limit > MAP_ENTRIES) {
-        limit = MAP_ENTRIES;
-    }
     if (limit > MAX_INST) {
         limit = MAX_INST;
     }
@@ -670,23 +629,21 @@ int main(void)
     for (unsigned i = 0; i < limit; ++i) {
         struct inst *in = &insts[n_inst];
         uint32_t id;
-        accel_init(&in->dev, accel_map[i].base, accel_map[i].irq);
+        accel_init_instance(&in->dev, i);
         if (!accel_probe(&in->dev, &id)) {
-            printf("cim_mvm: accel%u at 0x%08lx: not present\n", i,
-                   (unsigned long)accel_map[i].base);
+            printf("cim_mvm: accel%u at 0x%08lx: not present\n", i, (unsigned long)in->dev.base);
             continue;
         }
         if (!cim_is_cim(id)) {
             printf("cim_mvm: accel%u at 0x%08lx irq %u: ID 0x%08lx is not a CIM, skipped\n", i,
-                   (unsigned long)accel_map[i].base, accel_map[i].irq, (unsigned long)id);
+                   (unsigned long)in->dev.base, in->dev.irq, (unsigned long)id);
             continue;
         }
         in->index = i;
-        snprintf(in->name, sizeof in->name, "cim%u", i);
+        in->name = in->dev.name;
         cim_read_info(&in->dev, &in->info);
-        printf("cim_mvm: accel%u at 0x%08lx irq %u: %s v%lu\n", i,
-               (unsigned long)accel_map[i].base, accel_map[i].irq, cim_kind_name(id),
-               (unsigned long)ACCEL_ID_VERSION(id));
+        printf("cim_mvm: accel%u at 0x%08lx irq %u: %s v%lu\n", i, (unsigned long)in->dev.base,
+               in->dev.irq, cim_kind_name(id), (unsigned long)ACCEL_ID_VERSION(id));
         printf("cim_mvm: %s: %lux%lu cells, precisions 0x%08lx, adc %lu bits, dac %lu bits\n",
                in->name, (unsigned long)in->info.rows, (unsigned long)in->info.cols,
                (unsigned long)in->info.precisions, (unsigned long)in->info.adc_bits,

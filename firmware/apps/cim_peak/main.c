@@ -3,7 +3,8 @@
  * one syscon region per precision, for bench/cim_tops.sh (modelled TOPS/W and GOPS against the
  * published figures in CALIBRATION.md). It measures only: no CPU reference (cim_mvm checks).
  *
- * For each instance EDGEVP_ACCEL<i>_BASE / _IRQ whose ID is a CIM kind:
+ * For each instance of the memory map (accel_count(), accel_init_instance()) whose ID is a CIM
+ * kind, <name> its name in the memory map (cim0, cim1, ...):
  *   - the WHOLE array (ROWS x COLS) is programmed with one LOAD of pseudo-random weights,
  *     uniform in +-(2^(w_bits-1) - 1), outside the regions. The weight buffer is 64 KiB of SRAM:
  *     ROWS x COLS bytes with LOAD src_stride = ROWS when that fits (256 x 256), else columns
@@ -11,14 +12,14 @@
  *   - per precision, a stream of CHAIN chained MVM descriptors, each rows = ROWS, cols = COLS,
  *     a batch of BATCH vectors (inputs uniform in +-(2^(in_bits-1) - 1)), int8 outputs
  *     requantised (scale 1, a shift that keeps about 4 sd of the sums in range), inside the
- *     syscon region "cim<i>.peak_i<in>w<w>"; the CPU waits in WFI for the completion interrupt;
+ *     syscon region "<name>.peak_i<in>w<w>"; the CPU waits in WFI for the completion interrupt;
  *     digital: i4w4, i8w4 (after a w4 LOAD), i4w8, i8w8 (after a w8 LOAD);
  *     analog:  i8w8, i4w4, i7w2 (ternary weights: DIANA's 7b in / ternary w);
  *     a precision PRECISIONS (DAC_BITS) does not support is skipped;
  *     analog adc_shift: log2 of 4 sd of the column sums (sd^2 = ROWS x E[x^2] x E[w^2]) minus
  *     (ADC_BITS - 1), so the outputs use the ADC's range without all clipping.
  *
- * Output, per region: "cim_peak: cim<i> <kind> i<in>w<w>: <rows>x<cols>, <n> vectors,
+ * Output, per region: "cim_peak: <name> <kind> i<in>w<w>: <rows>x<cols>, <n> vectors,
  * cycles <CYCLES delta>, ops <OPS delta>, mtime <ticks>, adc_shift <s>, shift <s>";
  * at the end "cim_peak: ok". Exit: 0 ok; 2 no CIM; 3 a job failed or OPS is not
  * 2 x rows x cols x vectors.
@@ -29,13 +30,11 @@
 
 #include "edgevp/accel.h"
 #include "edgevp/cim.h"
-#include "edgevp/memmap.h"
 #include "edgevp/syscon.h"
 #include "edgevp/timer.h"
 
 #define BATCH    64u /* vectors per MVM descriptor */
 #define CHAIN    4u  /* chained MVM descriptors per region */
-#define MAX_INST 8u
 
 #define W_BUF   (64u * 1024u) /* 256 x 256 weights */
 #define IN_BUF  (80u * 1024u) /* BATCH vectors of up to 1280 rows */
@@ -43,42 +42,6 @@
 
 #define EXIT_NO_CIM 2
 #define EXIT_DEVICE 3
-
-#ifndef EDGEVP_ACCEL_COUNT
-#define EDGEVP_ACCEL_COUNT 0u
-#endif
-
-static const struct {
-    uintptr_t base;
-    unsigned irq;
-} accel_map[] = {
-#ifdef EDGEVP_ACCEL0_BASE
-    {EDGEVP_ACCEL0_BASE, EDGEVP_ACCEL0_IRQ},
-#endif
-#ifdef EDGEVP_ACCEL1_BASE
-    {EDGEVP_ACCEL1_BASE, EDGEVP_ACCEL1_IRQ},
-#endif
-#ifdef EDGEVP_ACCEL2_BASE
-    {EDGEVP_ACCEL2_BASE, EDGEVP_ACCEL2_IRQ},
-#endif
-#ifdef EDGEVP_ACCEL3_BASE
-    {EDGEVP_ACCEL3_BASE, EDGEVP_ACCEL3_IRQ},
-#endif
-#ifdef EDGEVP_ACCEL4_BASE
-    {EDGEVP_ACCEL4_BASE, EDGEVP_ACCEL4_IRQ},
-#endif
-#ifdef EDGEVP_ACCEL5_BASE
-    {EDGEVP_ACCEL5_BASE, EDGEVP_ACCEL5_IRQ},
-#endif
-#ifdef EDGEVP_ACCEL6_BASE
-    {EDGEVP_ACCEL6_BASE, EDGEVP_ACCEL6_IRQ},
-#endif
-#ifdef EDGEVP_ACCEL7_BASE
-    {EDGEVP_ACCEL7_BASE, EDGEVP_ACCEL7_IRQ},
-#endif
-    {0, 0}, /* keeps the table non-empty */
-};
-#define MAP_ENTRIES (sizeof accel_map / sizeof accel_map[0] - 1u)
 
 struct precision {
     unsigned in_bits, w_bits;
@@ -275,26 +238,17 @@ static int run_instance(struct accel_dev *dev, const struct cim_info *info, cons
 
 int main(void)
 {
-    unsigned limit = EDGEVP_ACCEL_COUNT;
-    if (limit > MAP_ENTRIES) {
-        limit = MAP_ENTRIES;
-    }
-    if (limit > MAX_INST) {
-        limit = MAX_INST;
-    }
     unsigned found = 0;
-    for (unsigned i = 0; i < limit; ++i) {
+    for (unsigned i = 0; i < accel_count(); ++i) {
         struct accel_dev dev;
         struct cim_info info;
         uint32_t id;
-        char name[16];
-        accel_init(&dev, accel_map[i].base, accel_map[i].irq);
+        accel_init_instance(&dev, i);
         if (!accel_probe(&dev, &id) || !cim_is_cim(id)) {
-            printf("cim_peak: accel%u at 0x%08lx: no CIM, skipped\n", i,
-                   (unsigned long)accel_map[i].base);
+            printf("cim_peak: accel%u at 0x%08lx: no CIM, skipped\n", i, (unsigned long)dev.base);
             continue;
         }
-        snprintf(name, sizeof name, "cim%u", i);
+        const char *name = dev.name;
         cim_read_info(&dev, &info);
         printf("cim_peak: %s: %s, %lux%lu cells, precisions 0x%08lx, adc %lu bits, dac %lu bits\n",
                name, cim_kind_name(id), (unsigned long)info.rows, (unsigned long)info.cols,

@@ -6,41 +6,6 @@
 
 #include "edgevp/accel.h"
 #include "edgevp/cim.h"
-#include "edgevp/memmap.h"
-
-/* --- the memory map's accelerator instances ------------------------------------------------ */
-
-static const struct {
-  uintptr_t base;
-  unsigned irq;
-} accel_map[] = {
-#ifdef EDGEVP_ACCEL0_BASE
-    {EDGEVP_ACCEL0_BASE, EDGEVP_ACCEL0_IRQ},
-#endif
-#ifdef EDGEVP_ACCEL1_BASE
-    {EDGEVP_ACCEL1_BASE, EDGEVP_ACCEL1_IRQ},
-#endif
-#ifdef EDGEVP_ACCEL2_BASE
-    {EDGEVP_ACCEL2_BASE, EDGEVP_ACCEL2_IRQ},
-#endif
-#ifdef EDGEVP_ACCEL3_BASE
-    {EDGEVP_ACCEL3_BASE, EDGEVP_ACCEL3_IRQ},
-#endif
-#ifdef EDGEVP_ACCEL4_BASE
-    {EDGEVP_ACCEL4_BASE, EDGEVP_ACCEL4_IRQ},
-#endif
-#ifdef EDGEVP_ACCEL5_BASE
-    {EDGEVP_ACCEL5_BASE, EDGEVP_ACCEL5_IRQ},
-#endif
-#ifdef EDGEVP_ACCEL6_BASE
-    {EDGEVP_ACCEL6_BASE, EDGEVP_ACCEL6_IRQ},
-#endif
-#ifdef EDGEVP_ACCEL7_BASE
-    {EDGEVP_ACCEL7_BASE, EDGEVP_ACCEL7_IRQ},
-#endif
-    {0, 0}, /* keeps the table non-empty */
-};
-#define MAP_ENTRIES (sizeof accel_map / sizeof accel_map[0] - 1u)
 
 #define MAX_LAYERS 16u
 #define MAX_COLS   1024u /* columns the placement considers (the array's first ones) */
@@ -73,7 +38,6 @@ struct layer_map {
 static struct {
   struct accel_dev dev;
   struct cim_info info;
-  unsigned index;
   const nn_layer *layers;
   uint32_t n_layers;
   struct layer_map lm[MAX_LAYERS];
@@ -199,17 +163,11 @@ uint32_t cim_map_adc_shift(const nn_layer *l)
 
 static bool find_cim(uint32_t cim_id)
 {
-  for (unsigned i = 0; i < MAP_ENTRIES; ++i) {
-    uint32_t id = 0;
-    accel_init(&m.dev, accel_map[i].base, accel_map[i].irq);
-    if (accel_probe(&m.dev, &id) && cim_is_cim(id) &&
-        ACCEL_ID_KIND(id) == ACCEL_ID_KIND(cim_id)) {
-      m.index = i;
-      cim_read_info(&m.dev, &m.info);
-      return true;
-    }
+  if (!cim_is_cim(cim_id) || accel_find(cim_id, 0, &m.dev, NULL) < 0) {
+    return false;
   }
-  return false;
+  cim_read_info(&m.dev, &m.info);
+  return true;
 }
 
 static int build_layers(void)
@@ -334,7 +292,7 @@ static void build_descriptors(void)
 
 static void print_plan(void)
 {
-  printf("fmnist: cim%u (%s) %lux%lu array, adc_bits %lu: %lu tiles, %s\n", m.index,
+  printf("fmnist: %s (%s) %lux%lu array, adc_bits %lu: %lu tiles, %s\n", m.dev.name,
          cim_kind_name(m.info.id), (unsigned long)m.info.rows, (unsigned long)m.info.cols,
          (unsigned long)m.info.adc_bits, (unsigned long)m.n_tiles,
          m.n_passes == 1u ? "all weights resident" : "weights do not fit: reloaded per pass");
@@ -369,7 +327,7 @@ int cim_map_init(const nn_layer *layers, uint32_t n, uint32_t cim_id)
   }
   if (!cim_supports_in_bits(&m.info, 8u) || !cim_supports_w_bits(&m.info, 8u) ||
       m.info.rows == 0u || m.info.cols == 0u) {
-    printf("fmnist: cim%u does not support 8-bit inputs and weights\n", m.index);
+    printf("fmnist: %s does not support 8-bit inputs and weights\n", m.dev.name);
     return CIM_MAP_ERR_SHAPE;
   }
   int rc = build_layers();
@@ -424,9 +382,9 @@ static int chain_run(void)
   const int err = accel_wait_irq(&m.dev);
   m.chain_head = m.chain_tail = NULL;
   if (err != ACCEL_ERR_NONE) {
-    printf("fmnist: cim%u job for layer %lu failed: %s (code %d, status 0x%08lx, err_desc "
+    printf("fmnist: %s job for layer %lu failed: %s (code %d, status 0x%08lx, err_desc "
            "0x%08lx, err_addr 0x%08lx)",
-           m.index, (unsigned long)m.chain_layer, accel_err_name(err), err,
+           m.dev.name, (unsigned long)m.chain_layer, accel_err_name(err), err,
            (unsigned long)m.dev.status, (unsigned long)m.dev.err_desc,
            (unsigned long)m.dev.err_addr);
     describe_desc(m.dev.err_desc);
@@ -526,9 +484,9 @@ uint32_t cim_map_passes(void)
   return m.n_passes;
 }
 
-uint32_t cim_map_index(void)
+const char *cim_map_name(void)
 {
-  return m.index;
+  return m.dev.name;
 }
 
 uint64_t cim_map_accel_cycles(void)

@@ -2,7 +2,7 @@
  * Fashion-MNIST on one compute-in-memory accelerator (docs/fmnist.md, "Mappings"): the layers
  * of an nn_layer table mapped onto the first CIM instance of a kind (digital or analog).
  *
- *   cim_map_init()   probes the memory map's accelerators for the kind, reads ROWS/COLS,
+ *   cim_map_init()   finds the kind's first present instance (accel_find()), reads ROWS/COLS,
  *                    plans where every layer's weights go in the array, builds the LOAD and MVM
  *                    descriptors and prints the plan;
  *   cim_map_load()   programs the weights (LOAD, w_bits 8): all of them when they fit the array
@@ -69,7 +69,7 @@ uint32_t cim_map_adc_shift(const nn_layer *l);
 /* About the mapping. */
 bool cim_map_resident(void);         /* every weight programmed once */
 uint32_t cim_map_passes(void);       /* 1 when resident */
-uint32_t cim_map_index(void);        /* the accelerator's index in the memory map */
+const char *cim_map_name(void);      /* the accelerator's name in the memory map ("cim0") */
 uint64_t cim_map_accel_cycles(void); /* the instance's CYCLES register */
 uint32_t cim_map_rows_loaded(void);  /* array rows programmed so far (all LOADs) */
 

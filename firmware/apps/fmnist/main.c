@@ -182,8 +182,8 @@ int main(void)
   const uint64_t t1 = timer_now();
 
 #if FMNIST_MAPPING != 0
-  printf("fmnist: cim%lu: %llu accelerator cycles in the inferences, %lu rows reprogrammed\n",
-         (unsigned long)cim_map_index(), (unsigned long long)(cim_map_accel_cycles() - acc_before),
+  printf("fmnist: %s: %llu accelerator cycles in the inferences, %lu rows reprogrammed\n",
+         cim_map_name(), (unsigned long long)(cim_map_accel_cycles() - acc_before),
          (unsigned long)(cim_map_rows_loaded() - rows_before));
 #endif
   printf("fmnist: %u inferences in %llu us; %lu images with logits unlike the integer model's "

@@ -16,12 +16,15 @@
  * Every descriptor starts with word 0 = opcode (7:0) | flags (31:8) and word 1 = next (0: last).
  * The interrupt line is IRQ_EN && (DONE || ERROR), level-triggered at the device's intc source.
  *
- * The instances come from the generated memory map: EDGEVP_ACCEL_COUNT and, by index,
- * EDGEVP_ACCEL<i>_BASE / EDGEVP_ACCEL<i>_IRQ. Their kind is read at run time from ID.
+ * The instances come from the generated memory map (EDGEVP_ACCEL_INSTANCES: base, irq, power
+ * domain and name of each, in index order): accel_count(), accel_instance(i),
+ * accel_init_instance() for instance i, accel_find() for the n-th present instance of a kind.
+ * Their kind is read at run time from ID.
  *
  * Usage:
  *   struct accel_dev dev;
- *   accel_init(&dev, EDGEVP_ACCEL0_BASE, EDGEVP_ACCEL0_IRQ);
+ *   accel_init_instance(&dev, 0);             -- or accel_init(&dev, base, irq)
+ *   uint32_t id; if (!accel_probe(&dev, &id)) ...  -- a window the simulator left out
  *   accel_start(&dev, &desc, false);  int err = accel_wait(&dev, 0);       -- polling
  *   accel_irq_attach(&dev);
  *   accel_start(&dev, &desc, true);   int err = accel_wait_irq(&dev);      -- WFI until the irq
@@ -98,13 +101,46 @@
 struct accel_dev {
     uintptr_t base;                /* register window */
     unsigned irq;                  /* intc source */
+    unsigned domain;               /* PMU power domain, ACCEL_NO_DOMAIN if not known */
+    const char *name;              /* instance name ("cim0"), "" if not known */
     uint32_t status;               /* STATUS that ended the last waited-for job */
     volatile uint32_t irq_status;  /* STATUS seen by the interrupt handler (0: none yet) */
     volatile uint32_t err_desc;    /* ERR_DESC of the last failed job */
     volatile uint32_t err_addr;    /* ERR_ADDR of the last failed job */
 };
 
+#define ACCEL_NO_DOMAIN 0xFFFFFFFFu
+
+/* A device at an explicit window: no domain, no name. */
 void accel_init(struct accel_dev *dev, uintptr_t base, unsigned irq);
+
+/* --- the memory map's instances ------------------------------------------------------------- */
+
+/* One entry of EDGEVP_ACCEL_INSTANCES. */
+struct accel_instance {
+    uintptr_t base;
+    unsigned irq;
+    unsigned domain; /* EDGEVP_DOMAIN_<NAME> */
+    const char *name;
+};
+
+/* EDGEVP_ACCEL_COUNT: the instances of the memory map the firmware was built for (the
+   simulator's configuration may leave some out: accel_probe() tells). */
+unsigned accel_count(void);
+
+/* Instance i (index order), or NULL when i >= accel_count(). */
+const struct accel_instance *accel_instance(unsigned i);
+
+/* accel_init() with instance i's base, irq, domain and name. False (dev untouched) when
+   i >= accel_count(). */
+bool accel_init_instance(struct accel_dev *dev, unsigned i);
+
+/* The instance, skipping `skip` earlier matches, whose ID has the magic and the kind of `id`
+   (ACCEL_ID_KIND; the version is ignored): the instances are probed in index order with
+   accel_probe(), so absent windows are passed over. On success dev is initialised for it,
+   *id_out (if not NULL) holds its ID register and the index is returned; else -1 (dev is then
+   left initialised for the last instance tried). */
+int accel_find(uint32_t id, unsigned skip, struct accel_dev *dev, uint32_t *id_out);
 
 /* Raw register access (offset into the window). */
 uint32_t accel_read(const struct accel_dev *dev, uint32_t offset);
