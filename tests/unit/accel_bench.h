@@ -52,6 +52,8 @@ class accel_bench {
     core::power::domain& d = monitor.add_domain("accel");
     accel::instance named = inst;
     named.name += tag;
+    named.base = accel_base;
+    named.size = accel_size;
     dev = kinds.make(named);
     dev->configure_power({1e-12, 1e-6, 0.0});
     dev->attach_power(monitor, d);
