@@ -45,10 +45,10 @@ void rv32_iss::flush_blocks() {
   for (auto& r : m_dmi) std::fill(r.code.begin(), r.code.end(), 0);
 }
 
-rv32_iss::block* rv32_iss::lookup_block(std::uint32_t pc) {
+const rv32_iss::block* rv32_iss::lookup_block(std::uint32_t pc) {
   block& b = m_blocks[(pc >> 1) & (block_entries - 1)];
   if (EDGEVP_LIKELY(b.pc == pc)) {
-    if (EDGEVP_LIKELY(b.gen == m_code_gen)) return &b;
+    if (EDGEVP_LIKELY(b.gen == m_code_gen)) return b.n != 0 ? &b : nullptr;
     // Memory may have changed since the block was checked: compare it with the bytes decoded.
     if (b.n != 0 && std::memcmp(b.host, &m_code[std::size_t{b.first} * 4], b.bytes) == 0) {
       b.gen = m_code_gen;
@@ -56,7 +56,7 @@ rv32_iss::block* rv32_iss::lookup_block(std::uint32_t pc) {
     }
   }
   build_block(b, pc);
-  return &b;
+  return b.n != 0 ? &b : nullptr;
 }
 
 void rv32_iss::build_block(block& b, std::uint32_t pc) {
@@ -161,7 +161,14 @@ void rv32_iss::account_partial(const block& b, const block_insn* stop) {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpedantic"
 
-bool rv32_iss::exec_blocks(const block* b, std::uint64_t cycle_limit) {
+rv32_iss::block_exit rv32_iss::run_blocks(std::uint64_t cycle_limit) {
+  const block* b = lookup_block(m_pc);
+  if (b == nullptr) return block_exit::step;
+  return cycle_limit - m_cycles > b->bound ? exec_blocks<false>(b, cycle_limit) : exec_blocks<true>(b, cycle_limit);
+}
+
+template <bool checked>
+rv32_iss::block_exit rv32_iss::exec_blocks(const block* b, std::uint64_t cycle_limit) {
   // One entry per operation, in rv32_ops.h's order; operations never put in a block stop it.
   // clang-format off
   static const void* const handlers[] = {
@@ -188,7 +195,14 @@ bool rv32_iss::exec_blocks(const block* b, std::uint64_t cycle_limit) {
   const block_insn* d = &m_pool[b->first];
   std::uint32_t next = 0;
 
-#define EDGEVP_DISPATCH() goto* handlers[d->op]
+  // Checked: the budget may end inside the block; stop before the first instruction that would
+  // start at or after cycle_limit (its start: m_cycles, which has the data latencies so far, plus
+  // the static cycles of the instructions before it).
+#define EDGEVP_DISPATCH()                                                                  \
+  do {                                                                                     \
+    if (checked && EDGEVP_UNLIKELY(m_cycles + d->cycles_before >= cycle_limit)) goto out; \
+    goto* handlers[d->op];                                                                 \
+  } while (0)
 #define EDGEVP_NEXT()  \
   do {                 \
     ++d;               \
@@ -339,20 +353,24 @@ done:
   m_trap_streak = 0;
   m_pc = next;
   {
-    // Chain into the next block when it is cached, checked and surely ends within the budget;
-    // otherwise run() looks it up (and checks or builds it). Nothing in a block raised attention.
+    // Chain into the next block when it is cached and checked, and (unchecked) surely ends
+    // within the budget; otherwise run() looks it up. Nothing in a block raised attention.
     const block& nb = m_blocks[(next >> 1) & (block_entries - 1)];
-    if (nb.pc == next && nb.gen == m_code_gen && nb.n != 0 && cycle_limit - m_cycles > nb.bound) {
+    if (nb.pc == next && nb.gen == m_code_gen && nb.n != 0 && (checked || cycle_limit - m_cycles > nb.bound)) {
       b = &nb;
       d = &m_pool[nb.first];
       EDGEVP_DISPATCH();
     }
   }
-  return true;
+  return block_exit::boundary;
 
 stop:
   account_partial(*b, d);
-  return false;
+  return block_exit::step;
+
+out:
+  account_partial(*b, d);
+  return block_exit::budget;
 
 #undef EDGEVP_DISPATCH
 #undef EDGEVP_NEXT
@@ -363,5 +381,8 @@ stop:
 }
 
 #pragma GCC diagnostic pop
+
+template rv32_iss::block_exit rv32_iss::exec_blocks<false>(const block*, std::uint64_t);
+template rv32_iss::block_exit rv32_iss::exec_blocks<true>(const block*, std::uint64_t);
 
 }  // namespace edgevp::cpu

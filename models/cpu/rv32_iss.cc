@@ -696,17 +696,15 @@ stop_reason rv32_iss::run(std::uint64_t cycle_limit) {
         continue;
       }
     }
-    // Whole blocks while nothing looks at single instructions (a debugger, the trace) and the block
-    // surely ends before the budget does. Nothing inside a block can raise m_attention (no bus
-    // access, no CSR, no trap: those stop the block before the instruction and step() runs it), so
-    // looking at it between blocks is the same as looking before every instruction.
+    // Blocks while nothing looks at single instructions (a debugger, the trace). Nothing inside a
+    // block can raise m_attention (no bus access, no CSR, no trap: those stop the block before
+    // the instruction and step() runs it), so looking at it between blocks is the same as looking
+    // before every instruction.
     if (EDGEVP_LIKELY(!m_debug_armed && m_trace == nullptr)) {
-      const block* b = lookup_block(m_pc);
-      if (b->n != 0 && cycle_limit - m_cycles > b->bound) {
-        if (EDGEVP_LIKELY(exec_blocks(b, cycle_limit))) continue;
-        // Stopped before an instruction that step() runs (it has not executed; budget and
-        // attention are as they were at the block's start).
-      }
+      const block_exit e = run_blocks(cycle_limit);
+      if (EDGEVP_LIKELY(e != block_exit::step)) continue;  // boundary, or the budget is spent
+      // Stopped before an instruction step() runs: it has not executed, it starts within the
+      // budget, and attention is as it was at the block's start.
     }
     if (EDGEVP_UNLIKELY(step())) return stop_reason::wfi;
   }

@@ -5,10 +5,11 @@
 // - the fast path (rv32_blocks.cc): basic blocks decoded once from DMI memory into a cache keyed
 //   by pc, run with threaded dispatch; fetch energy, cycles and counts are charged per block. A
 //   block stops before anything another model could see (bus access, trap, CSR, tohost store,
-//   store into cached code) and leaves that instruction to the slow path;
+//   store into cached code) and leaves that instruction to the slow path. A block that may cross
+//   the end of the budget runs with the budget tested before each instruction;
 // - the slow path (step()): one instruction through a direct-mapped decode cache tagged by pc and
-//   raw bits, fetched every time. It runs whatever blocks leave out, the last instructions before
-//   a budget ends, and everything while a debugger has something armed or a trace is on.
+//   raw bits, fetched every time. It runs whatever blocks leave out, and everything while a
+//   debugger has something armed or a trace is on.
 // Self-modifying code is always seen: a store into a cached code line ends the block, and blocks
 // are compared with memory again after anything that may have written it (a new run(), a bus
 // access, such a store, fence.i). Memories are reached through DMI regions the wrapper hands in
@@ -258,11 +259,19 @@ class rv32_iss {
   static constexpr std::size_t block_entries = 1u << 12;
   static constexpr std::size_t pool_entries = 1u << 15;
   static constexpr unsigned max_block = 32;
-  block* lookup_block(std::uint32_t pc);
+  // The block at pc, checked or built; null when no block starts there (step() runs it).
+  const block* lookup_block(std::uint32_t pc);
   void build_block(block& b, std::uint32_t pc);
-  // Runs b and the blocks it chains into while each surely ends before cycle_limit. True: ended
-  // at a block boundary (m_pc); false: stopped before the instruction at m_pc, which step() runs.
-  bool exec_blocks(const block* b, std::uint64_t cycle_limit);
+  enum class block_exit : std::uint8_t {
+    boundary,  // ended at a block boundary (m_pc)
+    step,      // stopped before the instruction at m_pc, which step() runs
+    budget,    // the budget ended before the instruction at m_pc
+  };
+  // Runs blocks from m_pc: unchecked while each block surely ends before cycle_limit, checked
+  // (the budget tested before every instruction) for the blocks that may cross it.
+  block_exit run_blocks(std::uint64_t cycle_limit);
+  template <bool checked>
+  block_exit exec_blocks(const block* b, std::uint64_t cycle_limit);
   void account_partial(const block& b, const block_insn* stop);
   void flush_blocks();
 
