@@ -231,8 +231,10 @@ bool rv32_iss::store(std::uint32_t addr, T value) {
       return false;
     }
   }
-  if (EDGEVP_UNLIKELY(addr - m_watch_lo < m_watch_hi - m_watch_lo))
+  if (EDGEVP_UNLIKELY(addr - m_watch_lo < m_watch_hi - m_watch_lo)) {
     if (on_store_watch) on_store_watch(addr, static_cast<std::uint32_t>(value));
+    ++m_code_gen;  // the callback may have written memory
+  }
   return true;
 }
 

@@ -12,7 +12,7 @@
 //   debugger has something armed or a trace is on.
 // Self-modifying code is always seen: a store into a cached code line ends the block, and blocks
 // are compared with memory again after anything that may have written it (a new run(), a bus
-// access, such a store, fence.i). Memories are reached through DMI regions the wrapper hands in
+// access, such a store, the tohost callback, fence.i). Memories are reached through DMI regions the wrapper hands in
 // (the last region hit is tried first); everything else goes to the wrapper's bus interface.
 // Interrupt lines, stop requests and CSR writes that may unmask an interrupt raise one "attention"
 // flag that the loop tests between blocks (nothing inside a block can raise it, so that is the
