@@ -46,7 +46,12 @@ const char* class_name(insn_class c) {
 }
 
 rv32_iss::rv32_iss(rv32_bus& bus, const timing_config& timing)
-    : m_bus(bus), m_timing(timing), m_cache(cache_entries) {
+    : m_bus(bus),
+      m_timing(timing),
+      m_blocks(block_entries),
+      m_pool(pool_entries),
+      m_code(pool_entries * 4),
+      m_cache(cache_entries) {
   for (auto& e : m_cache) e.pc = 1;  // odd pc: never a valid tag
 }
 
@@ -69,33 +74,55 @@ void rv32_iss::reset(std::uint32_t pc) {
 
 // ---------------------------------------------------------------- memory
 
-void rv32_iss::add_dmi(const dmi_region& region) {
-  dmi_region r = region;
+void rv32_iss::add_dmi(const dmi_region& region_in) {
+  region r;
+  static_cast<dmi_region&>(r) = region_in;
   if (r.counters == nullptr) r.counters = &m_uncounted;
   for (auto& e : m_dmi) {
     if (e.base == r.base && e.size == r.size) {
-      e = r;
-      m_fetch_dmi = nullptr;
+      e = std::move(r);
+      dmi_changed();
       return;
     }
   }
-  m_dmi.push_back(r);
-  m_fetch_dmi = nullptr;  // the vector may have moved
+  m_dmi.push_back(std::move(r));
+  dmi_changed();
 }
 
 void rv32_iss::invalidate_dmi(std::uint64_t start, std::uint64_t end) {
-  std::vector<dmi_region> keep;
-  for (const auto& e : m_dmi) {
+  std::vector<region> keep;
+  for (auto& e : m_dmi) {
     const std::uint64_t lo = e.base;
     const std::uint64_t hi = static_cast<std::uint64_t>(e.base) + e.size - 1;
-    if (hi < start || lo > end) keep.push_back(e);
+    if (hi < start || lo > end) keep.push_back(std::move(e));
   }
   m_dmi.swap(keep);
-  m_fetch_dmi = nullptr;
+  dmi_changed();
 }
 
-const dmi_region* rv32_iss::find_dmi(std::uint32_t addr, unsigned len, bool write) {
-  for (const auto& e : m_dmi) {
+void rv32_iss::dmi_changed() {
+  m_fetch_dmi = nullptr;  // the vector may have moved
+  m_load_dmi = m_store_dmi = &m_no_region;
+  m_max_data_cycles = 0;
+  for (std::size_t i = 0; i < m_dmi.size(); ++i) {
+    region& e = m_dmi[i];
+    e.span = e.size >= 4 ? e.size - 3 : 0;
+    e.shadowed = false;
+    for (std::size_t j = 0; j < i; ++j) {
+      const region& o = m_dmi[j];
+      const std::uint64_t e0 = e.base, e1 = e0 + e.size, o0 = o.base, o1 = o0 + o.size;
+      if (e0 < o1 && o0 < e1) e.shadowed = true;
+    }
+    e.code_shift = 6;
+    while ((static_cast<std::uint64_t>(e.size) >> e.code_shift) > (1u << 16)) ++e.code_shift;
+    e.code.assign((static_cast<std::uint64_t>(e.size) >> e.code_shift) + 1, 0);
+    m_max_data_cycles = std::max({m_max_data_cycles, e.read_cycles, e.write_cycles});
+  }
+  flush_blocks();  // host pointers and latencies may have changed
+}
+
+rv32_iss::region* rv32_iss::find_dmi(std::uint32_t addr, unsigned len, bool write) {
+  for (auto& e : m_dmi) {
     if (addr - e.base < e.size && e.size - (addr - e.base) >= len) {
       if (write ? e.writable : e.readable) return &e;
       return nullptr;
@@ -104,8 +131,16 @@ const dmi_region* rv32_iss::find_dmi(std::uint32_t addr, unsigned len, bool writ
   return nullptr;
 }
 
+rv32_iss::region* rv32_iss::data_region(std::uint32_t addr, unsigned len, bool write) {
+  region* r = write ? m_store_dmi : m_load_dmi;
+  if (EDGEVP_LIKELY(addr - r->base < r->span)) return r;  // len <= 4 and aligned: inside
+  r = find_dmi(addr, len, write);
+  if (r != nullptr && !r->shadowed && r->span != 0) (write ? m_store_dmi : m_load_dmi) = r;
+  return r;
+}
+
 bool rv32_iss::fetch(std::uint32_t pc, std::uint32_t& raw) {
-  const dmi_region* r = m_fetch_dmi;
+  const region* r = m_fetch_dmi;
   if (EDGEVP_UNLIKELY(r == nullptr || pc - r->base > r->size - 4)) {
     r = find_dmi(pc, 2, false);
     if (r != nullptr && r->size - (pc - r->base) >= 4) m_fetch_dmi = r;
@@ -129,6 +164,8 @@ bool rv32_iss::fetch(std::uint32_t pc, std::uint32_t& raw) {
     }
   }
   // Slow path: two halfword reads, so a compressed instruction at the end of a region is fine.
+  // Anything may happen behind a bus access (a DMA into code): cached blocks are re-checked.
+  ++m_code_gen;
   std::uint64_t stall = 0;
   std::uint16_t lo = 0;
   if (!m_bus.bus_read(pc, &lo, 2, stall)) {
@@ -156,12 +193,13 @@ bool rv32_iss::load(std::uint32_t addr, T& value) {
     take_trap(cause::load_misaligned, addr);
     return false;
   }
-  if (const dmi_region* r = find_dmi(addr, sizeof(T), false); EDGEVP_LIKELY(r != nullptr)) {
+  if (const region* r = data_region(addr, sizeof(T), false); EDGEVP_LIKELY(r != nullptr)) {
     std::memcpy(&value, r->ptr + (addr - r->base), sizeof(T));
     m_cycles += r->read_cycles;
     r->counters->read(sizeof(T));
     return true;
   }
+  ++m_code_gen;  // behind the bus anything may change, code included
   std::uint64_t stall = 0;
   const bool ok = m_bus.bus_read(addr, &value, sizeof(T), stall);
   m_cycles += stall;
@@ -178,11 +216,13 @@ bool rv32_iss::store(std::uint32_t addr, T value) {
     take_trap(cause::store_misaligned, addr);
     return false;
   }
-  if (const dmi_region* r = find_dmi(addr, sizeof(T), true); EDGEVP_LIKELY(r != nullptr)) {
+  if (region* r = data_region(addr, sizeof(T), true); EDGEVP_LIKELY(r != nullptr)) {
     std::memcpy(r->ptr + (addr - r->base), &value, sizeof(T));
     m_cycles += r->write_cycles;
     r->counters->write(sizeof(T));
+    note_store(*r, addr);
   } else {
+    ++m_code_gen;
     std::uint64_t stall = 0;
     const bool ok = m_bus.bus_write(addr, &value, sizeof(T), stall);
     m_cycles += stall;
@@ -191,8 +231,10 @@ bool rv32_iss::store(std::uint32_t addr, T value) {
       return false;
     }
   }
-  if (EDGEVP_UNLIKELY(addr - m_watch_lo < m_watch_hi - m_watch_lo))
+  if (EDGEVP_UNLIKELY(addr - m_watch_lo < m_watch_hi - m_watch_lo)) {
     if (on_store_watch) on_store_watch(addr, static_cast<std::uint32_t>(value));
+    ++m_code_gen;  // the callback may have written memory
+  }
   return true;
 }
 
@@ -224,11 +266,12 @@ bool rv32_iss::amo(const insn& d) {
   }
   // Read-modify-write. A load fault on an AMO is a store/AMO access fault.
   std::uint32_t old = 0;
-  if (const dmi_region* r = find_dmi(addr, 4, true); r != nullptr) {
+  if (const region* r = find_dmi(addr, 4, true); r != nullptr) {
     std::memcpy(&old, r->ptr + (addr - r->base), 4);
     m_cycles += r->read_cycles;
     r->counters->read(4);
   } else {
+    ++m_code_gen;
     std::uint64_t stall = 0;
     const bool ok = m_bus.bus_read(addr, &old, 4, stall);
     m_cycles += stall;
@@ -452,7 +495,7 @@ bool rv32_iss::remove_watchpoint(std::uint32_t addr, std::uint32_t len, watch_ki
 
 bool rv32_iss::check_watchpoints() {
   // Decode the next instruction without executing it: no fetch cycles, no bus access.
-  const dmi_region* r = find_dmi(m_pc, 2, false);
+  const region* r = find_dmi(m_pc, 2, false);
   if (r == nullptr) return false;
   const unsigned char* p = r->ptr + (m_pc - r->base);
   std::uint16_t lo = 0, hi = 0;
@@ -505,9 +548,130 @@ void rv32_iss::trace(std::uint32_t pc, std::uint32_t raw) {
   os << buf << disassemble(raw, pc) << '\n';
 }
 
+// ---------------------------------------------------------------- one instruction (the slow path)
+
+bool rv32_iss::step() {
+  const std::uint32_t pc = m_pc;
+  std::uint32_t raw;
+  if (EDGEVP_UNLIKELY(!fetch(pc, raw))) return false;
+  insn& d = m_cache[(pc >> 1) & (cache_entries - 1)];
+  if (EDGEVP_UNLIKELY(d.pc != pc || d.raw != raw)) decode(raw, pc, d);
+  if (EDGEVP_UNLIKELY(m_trace != nullptr)) trace(pc, raw);
+
+  std::uint32_t* const x = m_x;
+  const std::uint32_t a = x[d.rs1];
+  const std::uint32_t b = x[d.rs2];
+  const auto imm = static_cast<std::uint32_t>(d.imm);
+  std::uint32_t next = pc + d.len;
+  m_cycles += d.cost;
+
+  switch (d.op) {
+    case op::lui: x[d.rd] = imm; break;
+    case op::auipc: x[d.rd] = pc + imm; break;
+    case op::jal: x[d.rd] = next; next = pc + imm; break;
+    case op::jalr: x[d.rd] = next; next = (a + imm) & ~1u; break;
+    case op::beq: if (a == b) { next = pc + imm; m_cycles += m_timing.branch_taken_extra; } break;
+    case op::bne: if (a != b) { next = pc + imm; m_cycles += m_timing.branch_taken_extra; } break;
+    case op::blt: if (static_cast<std::int32_t>(a) < static_cast<std::int32_t>(b)) { next = pc + imm; m_cycles += m_timing.branch_taken_extra; } break;
+    case op::bge: if (static_cast<std::int32_t>(a) >= static_cast<std::int32_t>(b)) { next = pc + imm; m_cycles += m_timing.branch_taken_extra; } break;
+    case op::bltu: if (a < b) { next = pc + imm; m_cycles += m_timing.branch_taken_extra; } break;
+    case op::bgeu: if (a >= b) { next = pc + imm; m_cycles += m_timing.branch_taken_extra; } break;
+    case op::lb: { std::uint8_t v; if (!load(a + imm, v)) return false; x[d.rd] = static_cast<std::uint32_t>(static_cast<std::int8_t>(v)); break; }
+    case op::lh: { std::uint16_t v; if (!load(a + imm, v)) return false; x[d.rd] = static_cast<std::uint32_t>(static_cast<std::int16_t>(v)); break; }
+    case op::lw: { std::uint32_t v; if (!load(a + imm, v)) return false; x[d.rd] = v; break; }
+    case op::lbu: { std::uint8_t v; if (!load(a + imm, v)) return false; x[d.rd] = v; break; }
+    case op::lhu: { std::uint16_t v; if (!load(a + imm, v)) return false; x[d.rd] = v; break; }
+    case op::sb: if (!store(a + imm, static_cast<std::uint8_t>(b))) return false; break;
+    case op::sh: if (!store(a + imm, static_cast<std::uint16_t>(b))) return false; break;
+    case op::sw: if (!store(a + imm, b)) return false; break;
+    case op::addi: x[d.rd] = a + imm; break;
+    case op::slti: x[d.rd] = static_cast<std::int32_t>(a) < d.imm ? 1 : 0; break;
+    case op::sltiu: x[d.rd] = a < imm ? 1 : 0; break;
+    case op::xori: x[d.rd] = a ^ imm; break;
+    case op::ori: x[d.rd] = a | imm; break;
+    case op::andi: x[d.rd] = a & imm; break;
+    case op::slli: x[d.rd] = a << (imm & 31); break;
+    case op::srli: x[d.rd] = a >> (imm & 31); break;
+    case op::srai: x[d.rd] = static_cast<std::uint32_t>(static_cast<std::int32_t>(a) >> (imm & 31)); break;
+    case op::add: x[d.rd] = a + b; break;
+    case op::sub: x[d.rd] = a - b; break;
+    case op::sll: x[d.rd] = a << (b & 31); break;
+    case op::slt: x[d.rd] = static_cast<std::int32_t>(a) < static_cast<std::int32_t>(b) ? 1 : 0; break;
+    case op::sltu: x[d.rd] = a < b ? 1 : 0; break;
+    case op::xor_: x[d.rd] = a ^ b; break;
+    case op::srl: x[d.rd] = a >> (b & 31); break;
+    case op::sra: x[d.rd] = static_cast<std::uint32_t>(static_cast<std::int32_t>(a) >> (b & 31)); break;
+    case op::or_: x[d.rd] = a | b; break;
+    case op::and_: x[d.rd] = a & b; break;
+    case op::mul: x[d.rd] = a * b; break;
+    case op::mulh:
+      x[d.rd] = static_cast<std::uint32_t>((static_cast<std::int64_t>(static_cast<std::int32_t>(a)) *
+                                            static_cast<std::int64_t>(static_cast<std::int32_t>(b))) >> 32);
+      break;
+    case op::mulhsu:
+      x[d.rd] = static_cast<std::uint32_t>(
+          static_cast<std::uint64_t>(static_cast<std::int64_t>(static_cast<std::int32_t>(a)) *
+                                     static_cast<std::int64_t>(static_cast<std::uint64_t>(b))) >> 32);
+      break;
+    case op::mulhu:
+      x[d.rd] = static_cast<std::uint32_t>((static_cast<std::uint64_t>(a) * static_cast<std::uint64_t>(b)) >> 32);
+      break;
+    case op::div:
+      if (b == 0) x[d.rd] = 0xFFFFFFFFu;
+      else if (a == 0x80000000u && b == 0xFFFFFFFFu) x[d.rd] = a;
+      else x[d.rd] = static_cast<std::uint32_t>(static_cast<std::int32_t>(a) / static_cast<std::int32_t>(b));
+      break;
+    case op::divu: x[d.rd] = b == 0 ? 0xFFFFFFFFu : a / b; break;
+    case op::rem:
+      if (b == 0) x[d.rd] = a;
+      else if (a == 0x80000000u && b == 0xFFFFFFFFu) x[d.rd] = 0;
+      else x[d.rd] = static_cast<std::uint32_t>(static_cast<std::int32_t>(a) % static_cast<std::int32_t>(b));
+      break;
+    case op::remu: x[d.rd] = b == 0 ? a : a % b; break;
+    case op::fence: break;
+    case op::fence_i: ++m_code_gen; break;  // the decode cache is tagged by raw bits; blocks are re-checked
+    case op::ecall: take_trap(cause::ecall_m, 0); return false;
+    case op::ebreak: take_trap(cause::breakpoint, pc); return false;
+    case op::mret: {
+      const bool mpie = (m_mstatus & mstatus_mpie) != 0;
+      m_mstatus = (m_mstatus & ~mstatus_mie) | (mpie ? mstatus_mie : 0) | mstatus_mpie | mstatus_mpp;
+      next = m_mepc;
+      m_attention = true;
+      break;
+    }
+    case op::wfi:
+      if ((m_mip & m_mie) == 0) {
+        m_pc = next;
+        x[0] = 0;
+        ++m_instret;
+        ++m_class_count[static_cast<std::size_t>(d.cls)];
+        m_trap_streak = 0;
+        return true;
+      }
+      break;
+    case op::csrrw: case op::csrrs: case op::csrrc: case op::csrrwi: case op::csrrsi: case op::csrrci:
+      if (!exec_csr(d)) return false;
+      break;
+    case op::lr_w: case op::sc_w: case op::amoswap_w: case op::amoadd_w: case op::amoxor_w: case op::amoand_w:
+    case op::amoor_w: case op::amomin_w: case op::amomax_w: case op::amominu_w: case op::amomaxu_w:
+      if (!amo(d)) return false;
+      break;
+    default:  // op::illegal
+      take_trap(cause::illegal_insn, d.len == 2 ? (raw & 0xFFFF) : raw);
+      return false;
+  }
+  x[0] = 0;
+  m_pc = next;
+  ++m_instret;
+  ++m_class_count[static_cast<std::size_t>(d.cls)];
+  m_trap_streak = 0;
+  return false;
+}
+
 // ---------------------------------------------------------------- the loop
 
 stop_reason rv32_iss::run(std::uint64_t cycle_limit) {
+  ++m_code_gen;  // memory may have been written since the last run (DMA, a debugger): re-check blocks
   while (m_cycles < cycle_limit) {
     if (EDGEVP_UNLIKELY(m_attention)) {
       m_attention = m_debug_armed;  // debugging: look again before the next instruction
@@ -534,119 +698,17 @@ stop_reason rv32_iss::run(std::uint64_t cycle_limit) {
         continue;
       }
     }
-    const std::uint32_t pc = m_pc;
-    std::uint32_t raw;
-    if (EDGEVP_UNLIKELY(!fetch(pc, raw))) continue;
-    insn& d = m_cache[(pc >> 1) & (cache_entries - 1)];
-    if (EDGEVP_UNLIKELY(d.pc != pc || d.raw != raw)) decode(raw, pc, d);
-    if (EDGEVP_UNLIKELY(m_trace != nullptr)) trace(pc, raw);
-
-    std::uint32_t* const x = m_x;
-    const std::uint32_t a = x[d.rs1];
-    const std::uint32_t b = x[d.rs2];
-    const auto imm = static_cast<std::uint32_t>(d.imm);
-    std::uint32_t next = pc + d.len;
-    m_cycles += d.cost;
-
-    switch (d.op) {
-      case op::lui: x[d.rd] = imm; break;
-      case op::auipc: x[d.rd] = pc + imm; break;
-      case op::jal: x[d.rd] = next; next = pc + imm; break;
-      case op::jalr: x[d.rd] = next; next = (a + imm) & ~1u; break;
-      case op::beq: if (a == b) { next = pc + imm; m_cycles += m_timing.branch_taken_extra; } break;
-      case op::bne: if (a != b) { next = pc + imm; m_cycles += m_timing.branch_taken_extra; } break;
-      case op::blt: if (static_cast<std::int32_t>(a) < static_cast<std::int32_t>(b)) { next = pc + imm; m_cycles += m_timing.branch_taken_extra; } break;
-      case op::bge: if (static_cast<std::int32_t>(a) >= static_cast<std::int32_t>(b)) { next = pc + imm; m_cycles += m_timing.branch_taken_extra; } break;
-      case op::bltu: if (a < b) { next = pc + imm; m_cycles += m_timing.branch_taken_extra; } break;
-      case op::bgeu: if (a >= b) { next = pc + imm; m_cycles += m_timing.branch_taken_extra; } break;
-      case op::lb: { std::uint8_t v; if (!load(a + imm, v)) continue; x[d.rd] = static_cast<std::uint32_t>(static_cast<std::int8_t>(v)); break; }
-      case op::lh: { std::uint16_t v; if (!load(a + imm, v)) continue; x[d.rd] = static_cast<std::uint32_t>(static_cast<std::int16_t>(v)); break; }
-      case op::lw: { std::uint32_t v; if (!load(a + imm, v)) continue; x[d.rd] = v; break; }
-      case op::lbu: { std::uint8_t v; if (!load(a + imm, v)) continue; x[d.rd] = v; break; }
-      case op::lhu: { std::uint16_t v; if (!load(a + imm, v)) continue; x[d.rd] = v; break; }
-      case op::sb: if (!store(a + imm, static_cast<std::uint8_t>(b))) continue; break;
-      case op::sh: if (!store(a + imm, static_cast<std::uint16_t>(b))) continue; break;
-      case op::sw: if (!store(a + imm, b)) continue; break;
-      case op::addi: x[d.rd] = a + imm; break;
-      case op::slti: x[d.rd] = static_cast<std::int32_t>(a) < d.imm ? 1 : 0; break;
-      case op::sltiu: x[d.rd] = a < imm ? 1 : 0; break;
-      case op::xori: x[d.rd] = a ^ imm; break;
-      case op::ori: x[d.rd] = a | imm; break;
-      case op::andi: x[d.rd] = a & imm; break;
-      case op::slli: x[d.rd] = a << (imm & 31); break;
-      case op::srli: x[d.rd] = a >> (imm & 31); break;
-      case op::srai: x[d.rd] = static_cast<std::uint32_t>(static_cast<std::int32_t>(a) >> (imm & 31)); break;
-      case op::add: x[d.rd] = a + b; break;
-      case op::sub: x[d.rd] = a - b; break;
-      case op::sll: x[d.rd] = a << (b & 31); break;
-      case op::slt: x[d.rd] = static_cast<std::int32_t>(a) < static_cast<std::int32_t>(b) ? 1 : 0; break;
-      case op::sltu: x[d.rd] = a < b ? 1 : 0; break;
-      case op::xor_: x[d.rd] = a ^ b; break;
-      case op::srl: x[d.rd] = a >> (b & 31); break;
-      case op::sra: x[d.rd] = static_cast<std::uint32_t>(static_cast<std::int32_t>(a) >> (b & 31)); break;
-      case op::or_: x[d.rd] = a | b; break;
-      case op::and_: x[d.rd] = a & b; break;
-      case op::mul: x[d.rd] = a * b; break;
-      case op::mulh:
-        x[d.rd] = static_cast<std::uint32_t>((static_cast<std::int64_t>(static_cast<std::int32_t>(a)) *
-                                              static_cast<std::int64_t>(static_cast<std::int32_t>(b))) >> 32);
-        break;
-      case op::mulhsu:
-        x[d.rd] = static_cast<std::uint32_t>(
-            static_cast<std::uint64_t>(static_cast<std::int64_t>(static_cast<std::int32_t>(a)) *
-                                       static_cast<std::int64_t>(static_cast<std::uint64_t>(b))) >> 32);
-        break;
-      case op::mulhu:
-        x[d.rd] = static_cast<std::uint32_t>((static_cast<std::uint64_t>(a) * static_cast<std::uint64_t>(b)) >> 32);
-        break;
-      case op::div:
-        if (b == 0) x[d.rd] = 0xFFFFFFFFu;
-        else if (a == 0x80000000u && b == 0xFFFFFFFFu) x[d.rd] = a;
-        else x[d.rd] = static_cast<std::uint32_t>(static_cast<std::int32_t>(a) / static_cast<std::int32_t>(b));
-        break;
-      case op::divu: x[d.rd] = b == 0 ? 0xFFFFFFFFu : a / b; break;
-      case op::rem:
-        if (b == 0) x[d.rd] = a;
-        else if (a == 0x80000000u && b == 0xFFFFFFFFu) x[d.rd] = 0;
-        else x[d.rd] = static_cast<std::uint32_t>(static_cast<std::int32_t>(a) % static_cast<std::int32_t>(b));
-        break;
-      case op::remu: x[d.rd] = b == 0 ? a : a % b; break;
-      case op::fence: case op::fence_i: break;  // decode cache is tagged by raw bits: nothing to flush
-      case op::ecall: take_trap(cause::ecall_m, 0); continue;
-      case op::ebreak: take_trap(cause::breakpoint, pc); continue;
-      case op::mret: {
-        const bool mpie = (m_mstatus & mstatus_mpie) != 0;
-        m_mstatus = (m_mstatus & ~mstatus_mie) | (mpie ? mstatus_mie : 0) | mstatus_mpie | mstatus_mpp;
-        next = m_mepc;
-        m_attention = true;
-        break;
-      }
-      case op::wfi:
-        if ((m_mip & m_mie) == 0) {
-          m_pc = next;
-          x[0] = 0;
-          ++m_instret;
-          ++m_class_count[static_cast<std::size_t>(d.cls)];
-          m_trap_streak = 0;
-          return stop_reason::wfi;
-        }
-        break;
-      case op::csrrw: case op::csrrs: case op::csrrc: case op::csrrwi: case op::csrrsi: case op::csrrci:
-        if (!exec_csr(d)) continue;
-        break;
-      case op::lr_w: case op::sc_w: case op::amoswap_w: case op::amoadd_w: case op::amoxor_w: case op::amoand_w:
-      case op::amoor_w: case op::amomin_w: case op::amomax_w: case op::amominu_w: case op::amomaxu_w:
-        if (!amo(d)) continue;
-        break;
-      default:  // op::illegal
-        take_trap(cause::illegal_insn, d.len == 2 ? (raw & 0xFFFF) : raw);
-        continue;
+    // Blocks while nothing looks at single instructions (a debugger, the trace). Nothing inside a
+    // block can raise m_attention (no bus access, no CSR, no trap: those stop the block before
+    // the instruction and step() runs it), so looking at it between blocks is the same as looking
+    // before every instruction.
+    if (EDGEVP_LIKELY(!m_debug_armed && m_trace == nullptr)) {
+      const block_exit e = run_blocks(cycle_limit);
+      if (EDGEVP_LIKELY(e != block_exit::step)) continue;  // boundary, or the budget is spent
+      // Stopped before an instruction step() runs: it has not executed, it starts within the
+      // budget, and attention is as it was at the block's start.
     }
-    x[0] = 0;
-    m_pc = next;
-    ++m_instret;
-    ++m_class_count[static_cast<std::size_t>(d.cls)];
-    m_trap_streak = 0;
+    if (EDGEVP_UNLIKELY(step())) return stop_reason::wfi;
   }
   // The budget ran out, possibly on an instruction that stopped the core: report that instead.
   if (m_fault != stop_reason::budget) {

@@ -1,13 +1,24 @@
 // edgevp: RV32IMAC instruction-set simulator (machine mode, Zicsr, Zifencei).
 //
-// Plain C++, no SystemC: the TLM wrapper (cpu.h) owns time and the bus. The ISS decodes each
-// instruction once into a direct-mapped cache tagged by pc and raw bits, so self-modifying code is
-// always seen (fence.i needs no flush) and decode is not paid per executed instruction. Memories
-// are reached through DMI regions the wrapper hands in; everything else goes to the wrapper's bus
-// interface. Interrupt lines, stop requests and CSR writes that may unmask an interrupt raise one
-// "attention" flag that the loop tests once per instruction; nothing else is checked per step.
-// Debugging (breakpoints, single step) rides on the same flag: while any is armed the flag stays
-// raised, so an undebugged run pays nothing for it.
+// Plain C++, no SystemC: the TLM wrapper (cpu.h) owns time and the bus. Two paths execute the same
+// instructions with the same observable effects:
+// - the fast path (rv32_blocks.cc): basic blocks decoded once from DMI memory into a cache keyed
+//   by pc, run with threaded dispatch; fetch energy, cycles and counts are charged per block. A
+//   block stops before anything another model could see (bus access, trap, CSR, tohost store,
+//   store into cached code) and leaves that instruction to the slow path. A block that may cross
+//   the end of the budget runs with the budget tested before each instruction;
+// - the slow path (step()): one instruction through a direct-mapped decode cache tagged by pc and
+//   raw bits, fetched every time. It runs whatever blocks leave out, and everything while a
+//   debugger has something armed or a trace is on.
+// Self-modifying code is always seen: a store into a cached code line ends the block, and blocks
+// are compared with memory again after anything that may have written it (a new run(), a bus
+// access, such a store, the tohost callback, fence.i). Memories are reached through DMI regions the wrapper hands in
+// (the last region hit is tried first); everything else goes to the wrapper's bus interface.
+// Interrupt lines, stop requests and CSR writes that may unmask an interrupt raise one "attention"
+// flag that the loop tests between blocks (nothing inside a block can raise it, so that is the
+// same as testing it before every instruction). Debugging (breakpoints, single step, watchpoints)
+// rides on the same flag: while any is armed the flag stays raised and every instruction takes
+// the slow path, so an undebugged run pays nothing for it.
 #pragma once
 
 #include <array>
@@ -183,6 +194,7 @@ class rv32_iss {
   void finish_decode(insn& d) const;
 
   bool fetch(std::uint32_t pc, std::uint32_t& raw);
+  bool step();  // one instruction through the decode cache; true: WFI with nothing pending
   template <typename T>
   bool load(std::uint32_t addr, T& value);
   template <typename T>
@@ -198,12 +210,75 @@ class rv32_iss {
   void update_debug_armed();
   void trace(std::uint32_t pc, std::uint32_t raw);
 
-  const dmi_region* find_dmi(std::uint32_t addr, unsigned len, bool write);
+  // A DMI region as the ISS keeps it: the wrapper's description, plus which of its lines hold
+  // instructions of cached blocks (a store there ends the block and revalidates the others).
+  struct region : dmi_region {
+    std::uint32_t span = 0;  // an aligned access of up to 4 bytes at offset < span is inside
+    unsigned code_shift = 6;
+    bool shadowed = false;           // an earlier region overlaps it: find_dmi may answer that one instead
+    std::vector<std::uint8_t> code;  // per line of 1 << code_shift bytes: 1 if a block covers it
+  };
+  region* find_dmi(std::uint32_t addr, unsigned len, bool write);
+  // find_dmi through a last-hit cache per direction; the cache keeps only unshadowed regions.
+  region* data_region(std::uint32_t addr, unsigned len, bool write);
+  void dmi_changed();  // after the region list changed: caches and blocks go
+  void note_store(region& r, std::uint32_t addr) {
+    if (r.code[(addr - r.base) >> r.code_shift] != 0) ++m_code_gen;
+  }
+
+  // --- the basic-block cache (the fast path) ---
+  // A block is a run of straight-line instructions in one DMI region, ending at a branch or jump
+  // (included), before an instruction only step() handles (CSR, system, AMO, fence.i, illegal), at
+  // the region's end or at max_block instructions. Blocks are dropped when the DMI regions change.
+  // Whenever the code generation moved on (every run(), every bus access, every store into a
+  // line holding cached code, fence.i) a block is checked again before it runs, by comparing
+  // memory with the bytes it was decoded from.
+  struct block_insn {
+    std::uint32_t imm;  // immediate; the target for branches and jal; pc + imm for auipc
+    std::uint32_t pc;
+    std::uint64_t cycles_before;  // static cycles of the block's instructions before this one
+    std::uint16_t op;
+    std::uint8_t rd, rs1, rs2;  // rd 0 is written to the scratch register 32
+    std::uint8_t len;
+    insn_class cls;
+  };
+  struct block {
+    std::uint32_t pc = 1;                 // odd: never a valid tag
+    std::uint64_t gen = 0;                // code generation it was last checked at
+    std::uint32_t first = 0;              // index of the first instruction in m_pool
+    std::uint16_t n = 0;                  // instructions (0: the first one is for step())
+    std::uint32_t bytes = 0;              // fetched bytes when all run
+    std::uint64_t cycles = 0;             // static cycles when all run (class cost + fetch latency)
+    std::uint64_t bound = 0;              // most cycles the block can take (taken branch, data latency)
+    const unsigned char* host = nullptr;  // the block's first byte
+    core::access_counters* fetch_counters = nullptr;
+    std::uint8_t nclasses = 0;
+    std::array<insn_class, 8> cls{};
+    std::array<std::uint16_t, 8> cls_count{};
+  };
+  static constexpr std::size_t block_entries = 1u << 12;
+  static constexpr std::size_t pool_entries = 1u << 15;
+  static constexpr unsigned max_block = 32;
+  // The block at pc, checked or built; null when no block starts there (step() runs it).
+  const block* lookup_block(std::uint32_t pc);
+  void build_block(block& b, std::uint32_t pc);
+  enum class block_exit : std::uint8_t {
+    boundary,  // ended at a block boundary (m_pc)
+    step,      // stopped before the instruction at m_pc, which step() runs
+    budget,    // the budget ended before the instruction at m_pc
+  };
+  // Runs blocks from m_pc: unchecked while each block surely ends before cycle_limit, checked
+  // (the budget tested before every instruction) for the blocks that may cross it.
+  block_exit run_blocks(std::uint64_t cycle_limit);
+  template <bool checked>
+  block_exit exec_blocks(const block* b, std::uint64_t cycle_limit);
+  void account_partial(const block& b, const block_insn* stop);
+  void flush_blocks();
 
   rv32_bus& m_bus;
   timing_config m_timing;
 
-  std::uint32_t m_x[32] = {};
+  std::uint32_t m_x[33] = {};  // x0..x31 and a scratch register for blocks writing x0
   std::uint32_t m_pc = 0;
   std::uint64_t m_cycles = 0;
   std::uint64_t m_instret = 0;
@@ -245,9 +320,19 @@ class rv32_iss {
   trap_record m_last_trap;
   std::uint64_t m_traps = 0;
 
-  std::vector<dmi_region> m_dmi;
+  std::vector<region> m_dmi;
   core::access_counters m_uncounted;  // DMI regions without counters count here
-  const dmi_region* m_fetch_dmi = nullptr;
+  const region* m_fetch_dmi = nullptr;
+  region m_no_region;  // span 0: the last-hit caches' "nothing"
+  region* m_load_dmi = &m_no_region;
+  region* m_store_dmi = &m_no_region;
+  std::uint32_t m_max_data_cycles = 0;  // most cycles a DMI data access adds
+
+  std::vector<block> m_blocks;
+  std::vector<block_insn> m_pool;
+  std::vector<unsigned char> m_code;  // the bytes each block was decoded from (4 per pool slot)
+  std::size_t m_pool_used = 0;
+  std::uint64_t m_code_gen = 1;
   std::uint32_t m_watch_lo = 0, m_watch_hi = 0;  // empty
 
   std::ostream* m_trace = nullptr;

@@ -10,9 +10,11 @@
 #include <initializer_list>
 #include <memory>
 #include <ostream>
+#include <sstream>
 #include <utility>
 #include <vector>
 
+#include "models/core/access_counters.h"
 #include "models/cpu/rv32_iss.h"
 
 namespace edgevp::cpu {
@@ -1823,6 +1825,179 @@ TEST_F(iss, store_watch_fires_only_inside_the_range) {
   EXPECT_EQ(seen[1].second, 0x78u);
 }
 
+// ------------------------------------------------------------------ the block cache (fast path)
+
+// The fast path runs cached basic blocks; a trace (or any debug hook) makes every instruction go
+// through the one-instruction path. Both must agree on everything anyone can observe: registers,
+// pc, cycles, retired instructions, class counts, DMI access counts and bytes (fetch energy),
+// bus traffic, traps, the tohost watch, wherever a budget ends.
+struct twin {
+  std::vector<unsigned char> ram = std::vector<unsigned char>(ram_size, 0);
+  test_bus bus;
+  edgevp::core::access_counters counters;
+  std::unique_ptr<rv32_iss> cpu;
+  std::ostringstream trace;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> watched;
+
+  explicit twin(bool slow) {
+    timing_config t;
+    t.cycles[static_cast<std::size_t>(insn_class::div)] = 7;
+    cpu = std::make_unique<rv32_iss>(bus, t);
+    attach();
+    if (slow) cpu->set_trace(&trace);
+    cpu->set_store_watch(data + 0x200, data + 0x204);
+    cpu->on_store_watch = [this](std::uint32_t a, std::uint32_t v) { watched.emplace_back(a, v); };
+    cpu->reset(code);
+  }
+  void attach() {
+    dmi_region r;
+    r.base = ram_base;
+    r.size = ram_size;
+    r.ptr = ram.data();
+    r.readable = r.writable = true;
+    r.read_cycles = 1;
+    r.write_cycles = 2;
+    r.counters = &counters;
+    cpu->add_dmi(r);
+  }
+  void put32(std::uint32_t addr, std::uint32_t v) { std::memcpy(&ram.at(addr - ram_base), &v, 4); }
+};
+
+void expect_same(const twin& fast, const twin& slow, const char* where) {
+  const rv32_iss& f = *fast.cpu;
+  const rv32_iss& s = *slow.cpu;
+  EXPECT_EQ(f.pc(), s.pc()) << where;
+  EXPECT_EQ(f.cycles(), s.cycles()) << where;
+  EXPECT_EQ(f.instret(), s.instret()) << where;
+  EXPECT_EQ(f.traps_taken(), s.traps_taken()) << where;
+  for (unsigned i = 0; i < 32; ++i) EXPECT_EQ(f.reg(i), s.reg(i)) << where << ": x" << i;
+  for (std::size_t c = 0; c < static_cast<std::size_t>(insn_class::count); ++c)
+    EXPECT_EQ(f.class_count(static_cast<insn_class>(c)), s.class_count(static_cast<insn_class>(c)))
+        << where << ": class " << edgevp::cpu::class_name(static_cast<insn_class>(c));
+  EXPECT_EQ(fast.counters.reads, slow.counters.reads) << where;
+  EXPECT_EQ(fast.counters.read_bytes, slow.counters.read_bytes) << where;
+  EXPECT_EQ(fast.counters.writes, slow.counters.writes) << where;
+  EXPECT_EQ(fast.counters.write_bytes, slow.counters.write_bytes) << where;
+  EXPECT_EQ(fast.bus.reads, slow.bus.reads) << where;
+  EXPECT_EQ(fast.bus.writes, slow.bus.writes) << where;
+  EXPECT_EQ(fast.watched, slow.watched) << where;
+  EXPECT_TRUE(fast.ram == slow.ram) << where;
+}
+
+// Loads, stores and arithmetic in a loop with MMIO accesses, a CSR read and a division in the
+// middle of its block; then a misaligned load (trap, the handler skips it), a store that rewrites
+// an instruction further on in the same straight-line block (no fence.i), a store into the tohost
+// watch, compressed instructions.
+void load_block_program(twin& t) {
+  using namespace enc;
+  const std::uint32_t prog[] = {
+      lui(8, data >> 12),       // 00 x8 = data
+      lui(9, mmio_base >> 12),  // 04 x9 = mmio
+      addi(10, 0, 60),          // 08 loop count
+      addi(11, 0, 0),           // 0c
+      lw(12, 8, 0),             // 10 loop:
+      add(11, 11, 12),          // 14
+      sw(11, 8, 4),             // 18
+      sw(10, 9, 0),             // 1c MMIO store
+      lw(13, 9, 0),             // 20 MMIO load
+      mul(14, 13, 11),          // 24
+      divu(15, 14, 10),         // 28
+      csrrs(16, mcycle, 0),     // 2c
+      sub(16, 16, 15),          // 30
+      sb(16, 8, 8),             // 34
+      lh(17, 8, 2),             // 38
+      addi(10, 10, -1),         // 3c
+      bne(10, 0, -0x30),        // 40 -> 10
+      lw(18, 8, 1),             // 44 misaligned: the handler skips it
+      sw(19, 23, 0x50),         // 48 patches 50
+      nop,                      // 4c
+      addi(21, 21, 1),          // 50 becomes addi x21, x21, 7
+      sw(11, 8, 0x200),         // 54 the tohost watch
+      0x0405'0505u,             // 58 c.addi x10, 1 ; c.addi x8, 1 (two compressed)
+      jal(1, 8),                // 5c -> 64, x1 = 60
+      wfi,                      // 60 (jumped over)
+      jalr(0, 1, 8),            // 64 -> x1 + 8 = 68
+  };
+  std::uint32_t at = code;
+  for (std::uint32_t w : prog) {
+    t.put32(at, w);
+    at += 4;
+  }
+  t.put32(code + 0x68, wfi);
+  // Handler: mepc += 4, mret.
+  const std::uint32_t h[] = {csrrs(20, mepc, 0), addi(20, 20, 4), csrrw(0, mepc, 20), mret};
+  at = handler;
+  for (std::uint32_t w : h) {
+    t.put32(at, w);
+    at += 4;
+  }
+  ASSERT_TRUE(t.cpu->write_csr(mtvec, handler));
+  t.cpu->set_reg(19, addi(21, 21, 7));
+  t.cpu->set_reg(23, code);
+  t.put32(data, 3);
+}
+
+TEST(iss_blocks, fast_path_matches_one_instruction_at_a_time) {
+  twin fast(false), slow(true);
+  load_block_program(fast);
+  load_block_program(slow);
+  stop_reason rf = stop_reason::budget, rs = stop_reason::budget;
+  for (int i = 0; i < 200 && rf != stop_reason::wfi; ++i) {
+    rf = fast.cpu->run(fast.cpu->cycles() + 5000);
+    rs = slow.cpu->run(slow.cpu->cycles() + 5000);
+    ASSERT_EQ(rf, rs);
+  }
+  ASSERT_EQ(rf, stop_reason::wfi);
+  expect_same(fast, slow, "after the run");
+  EXPECT_EQ(fast.cpu->reg(21), 7u) << "the store into the same block was not seen";
+  EXPECT_EQ(fast.watched.size(), 1u);
+  EXPECT_EQ(fast.cpu->pc(), code + 0x6C);
+  EXPECT_EQ(fast.cpu->traps_taken(), 1u);
+}
+
+TEST(iss_blocks, every_budget_boundary_matches) {
+  // Budgets of 1 to 23 cycles end runs inside blocks, on block ends and on slow instructions;
+  // midway the DMI region is dropped and granted again (the blocks go with it).
+  twin fast(false), slow(true);
+  load_block_program(fast);
+  load_block_program(slow);
+  stop_reason rf = stop_reason::budget;
+  for (int i = 0; i < 20000 && rf != stop_reason::wfi; ++i) {
+    const std::uint64_t budget = 1 + static_cast<std::uint64_t>(i * 7) % 23;
+    rf = fast.cpu->run(fast.cpu->cycles() + budget);
+    const stop_reason rs = slow.cpu->run(slow.cpu->cycles() + budget);
+    ASSERT_EQ(rf, rs) << "run " << i;
+    ASSERT_EQ(fast.cpu->pc(), slow.cpu->pc()) << "run " << i;
+    ASSERT_EQ(fast.cpu->cycles(), slow.cpu->cycles()) << "run " << i;
+    if (i == 300) {
+      for (twin* t : {&fast, &slow}) {
+        t->cpu->invalidate_dmi(0, ~std::uint64_t{0});
+        t->attach();
+      }
+    }
+  }
+  ASSERT_EQ(rf, stop_reason::wfi);
+  expect_same(fast, slow, "after the run");
+}
+
+TEST(iss_blocks, code_rewritten_between_runs_and_by_a_bus_access_is_seen) {
+  using namespace enc;
+  twin t(false);
+  // 0: addi x5, x5, 1   4: addi x6, x6, -1   8: bne x6, x0, -8   c: wfi
+  t.put32(code, addi(5, 5, 1));
+  t.put32(code + 4, addi(6, 6, -1));
+  t.put32(code + 8, bne(6, 0, -8));
+  t.put32(code + 12, wfi);
+  t.cpu->set_reg(6, 3);
+  EXPECT_EQ(t.cpu->run(10000), stop_reason::wfi);
+  EXPECT_EQ(t.cpu->reg(5), 3u);
+  // Rewritten behind the ISS's back (a DMA, a debugger) while it was not running.
+  t.put32(code, addi(5, 5, 10));
+  t.cpu->set_pc(code);
+  t.cpu->set_reg(6, 2);
+  EXPECT_EQ(t.cpu->run(t.cpu->cycles() + 10000), stop_reason::wfi);
+  EXPECT_EQ(t.cpu->reg(5), 23u);
+}
 
 // ------------------------------------------------------------------ debug hooks (GDB)
 
