@@ -135,6 +135,11 @@ def attach_to_running_cpu():
         check(c.ask(b"m40000000,4") == b"E03", "unmapped memory -> E03")
         c.send(b"x" * 20000)  # longer than PacketSize: refused, the session goes on
         check(c.reply() == b"E01", "an overlong packet -> E01")
+        # The debugger may attach before the boot ROM has jumped to the image: step until it has.
+        for _ in range(64):
+            if pc(c) == 0x80000000:
+                break
+            c.ask(b"s")
         check(c.ask(b"p20") == b"00000080", "pc in the spin loop")
 
         # Halted: simulated time stands still, whatever the host does.
