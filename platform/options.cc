@@ -227,13 +227,21 @@ std::vector<std::string> accel_names(const std::string& list) {
     names.push_back(b == std::string::npos ? std::string() : cur.substr(b, e - b + 1));
   }
   if (names.size() == 1 && names[0] == "none") return {};
+  if (list.find_first_not_of(" \t") == std::string::npos)
+    throw usage_error("option 'accel' is empty: list the instances, or give none");
+  if (!list.empty() && list.back() == ',') names.emplace_back();  // getline drops a trailing empty item
   static const char* const reserved[] = {"accel", "cpu", "bus", "rom", "clint", "intc", "uart", "syscon", "pmu",
                                          "rtc", "gpio", "emram", "sram", "aon", "soc", "peripheral", "scenario",
                                          "expect", "none"};
   for (std::size_t i = 0; i < names.size(); ++i) {
     const std::string& n = names[i];
+    if (n.empty()) throw usage_error("option 'accel': an empty item in '" + list + "'");
     bool ok = !n.empty() && std::islower(static_cast<unsigned char>(n[0])) != 0;
     for (char ch : n) ok = ok && (std::islower(static_cast<unsigned char>(ch)) != 0 || std::isdigit(static_cast<unsigned char>(ch)) != 0 || ch == '_');
+    if (n == "none") throw usage_error("option 'accel': none cannot be combined with instances");
+    // accel<i> would collide with the memory map's EDGEVP_ACCEL<i>_* names.
+    if (n.size() > 5 && n.compare(0, 5, "accel") == 0 && n.find_first_not_of("0123456789", 5) == std::string::npos)
+      throw usage_error("option 'accel': '" + n + "' is reserved (the memory map names instances accel<i> by index)");
     if (!ok)
       throw usage_error("option 'accel': '" + n + "' is not an instance name (lower-case letter, then letters, digits, _)");
     for (const char* r : reserved)
@@ -423,7 +431,7 @@ std::vector<accel::instance> make_accels(const po::variables_map& vm, const std:
     a.irq = irq > 0xFFFF ? 0 : static_cast<unsigned>(irq);  // resolve() reports it
     get(vm, (n + "latency").c_str(), a.latency);
     get(vm, (n + "dma.burst").c_str(), a.dma_burst);
-    if (a.dma_burst == 0 || a.dma_burst > 4096) throw usage_error("option '" + n + "dma.burst' must be 1..4096");
+    if (a.dma_burst < 4 || a.dma_burst > 4096) throw usage_error("option '" + n + "dma.burst' must be 4..4096 bytes");
     if (vm.count(n + "power.access") != 0) a.power.access = vm[n + "power.access"].as<energy_value>().c;
     if (vm.count(n + "power.leakage") != 0) a.power.leakage = vm[n + "power.leakage"].as<power_value>().c;
     if (vm.count(n + "power.background") != 0) a.power.background = vm[n + "power.background"].as<power_value>().c;

@@ -214,9 +214,12 @@ soc::soc(const sc_core::sc_module_name& name, const soc_config& cfg, std::functi
     const accel::instance& inst = a->config();
     bus.map(inst.name, inst.base, inst.size, a->in, inst.latency);
     a->dma.bind(bus.in);
+    // DMA reaches the memories only: a job that could write another block's registers (START
+    // another accelerator, power a domain off) would not be a job any more.
     a->set_address_map([this](std::uint64_t addr, std::uint64_t len) {
       const interconnect::router::range* r = bus.find(addr);
-      return r != nullptr && len <= r->size - (addr - r->base);
+      return r != nullptr && len <= r->size - (addr - r->base) &&
+             (r->name == "sram" || r->name == "emram" || r->name == "rom");
     });
     const unsigned src = inst.irq;
     a->irq.bind([this, src](bool v) { intc.set_source(src, v); });

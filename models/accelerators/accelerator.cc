@@ -60,6 +60,16 @@ bool job::check_buffer(std::uint64_t addr, std::uint64_t len, unsigned align) {
   return true;
 }
 
+bool job::charge(std::uint64_t units) {
+  if (failed()) return false;
+  m_owner.m_work += units;
+  if (m_owner.m_work > max_job_work) {
+    fail(error::chain);
+    return false;
+  }
+  return true;
+}
+
 bool job::read(std::uint64_t addr, void* data, std::uint64_t len, sc_core::sc_time& t) {
   return transfer(tlm::TLM_READ_COMMAND, addr, static_cast<unsigned char*>(data), len, t);
 }
@@ -167,7 +177,7 @@ accelerator::accelerator(const sc_core::sc_module_name& name, const instance& in
 }
 
 void accelerator::start(const sc_core::sc_time& at) {
-  if (m_busy) {
+  if (m_busy || m_in_chain) {
     // The running job continues; the refused START is reported at once.
     ++m_errors;
     status.set((status.get() & ~0xFF00u) | status_bits::error |
@@ -184,7 +194,13 @@ void accelerator::start(const sc_core::sc_time& at) {
   m_job_error_addr = 0;
   m_job_descriptors = 0;
   m_ops_pending = 0;
+  m_work = 0;
   m_end = sc_core::sc_max_time();  // busy for any register read during the chain
+  struct chain_guard {
+    bool& flag;
+    ~chain_guard() { flag = false; }
+  } guard{m_in_chain};
+  m_in_chain = true;
 
   sc_core::sc_time t = at;
   std::uint64_t next = desc.get();
@@ -226,6 +242,14 @@ void accelerator::start(const sc_core::sc_time& at) {
     next = header[1];
   }
   m_end = t;
+  // The job's totals are those of its plan, at the clock it was planned with (a DVFS switch during
+  // the job does not re-plan it); a soft reset may abandon it, the report still counts it.
+  const core::clock* c = clock_source();
+  const double hz = c != nullptr ? c->hz() : 100e6;
+  m_job_cycles = static_cast<std::uint64_t>((m_end - m_start_time).to_seconds() * hz + 0.5);
+  m_total_cycles += m_job_cycles;
+  m_total_jobs += m_job_descriptors;
+  m_busy_time += m_end - m_start_time;
   const sc_core::sc_time now = sc_core::sc_time_stamp();
   m_done.cancel();
   m_done.notify(m_end > now ? m_end - now : sc_core::SC_ZERO_TIME);
@@ -238,14 +262,7 @@ void accelerator::complete_if_due(const sc_core::sc_time& t) {
 void accelerator::complete() {
   m_busy = false;
   m_done.cancel();
-  const sc_core::sc_time dur = m_end - m_start_time;
-  m_busy_time += dur;
-  const core::clock* c = clock_source();
-  const double hz = c != nullptr ? c->hz() : 100e6;
-  const auto cycles = static_cast<std::uint64_t>(dur.to_seconds() * hz + 0.5);
-  m_cycles += cycles;
-  m_total_cycles += cycles;
-  m_total_jobs += m_job_descriptors;
+  m_cycles += m_job_cycles;
   m_ops_visible += m_ops_pending;
   m_ops_pending = 0;
   m_jobs += m_job_descriptors;

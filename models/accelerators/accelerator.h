@@ -52,6 +52,9 @@ const char* error_name(error e);
 
 inline constexpr std::uint32_t id_prefix = 0xACCE0000u;
 inline constexpr std::size_t max_chain = 65536;
+// Work one START may ask for (MACs, or what a kind counts as work): a chain beyond it ends with
+// error::chain instead of keeping the host busy for hours inside one register write.
+inline constexpr std::uint64_t max_job_work = std::uint64_t{1} << 33;
 inline constexpr unsigned max_descriptor_words = 64;
 
 namespace ctrl_bits {
@@ -90,6 +93,9 @@ class job {
   // On an error response the job fails with error::dma (ERR_ADDR = the transaction's address).
   bool read(std::uint64_t addr, void* data, std::uint64_t len, sc_core::sc_time& t);
   bool write(std::uint64_t addr, const void* data, std::uint64_t len, sc_core::sc_time& t);
+  // Charges `units` of work against the START's budget (max_job_work); false (and the job
+  // failed with error::chain) once it is spent. Kinds charge before they compute.
+  bool charge(std::uint64_t units);
 
  private:
   friend class accelerator;
@@ -182,6 +188,9 @@ class accelerator : public core::peripheral {
   std::uint64_t m_job_error_desc = 0;
   std::uint64_t m_job_error_addr = 0;
   std::uint64_t m_job_descriptors = 0;
+  std::uint64_t m_job_cycles = 0;  // at the clock of the START
+  std::uint64_t m_work = 0;
+  bool m_in_chain = false;
   std::uint64_t m_ops_pending = 0;
   sc_core::sc_event m_done{"done"};
   // Register-visible totals (updated at completion) and model totals.

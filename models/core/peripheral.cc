@@ -119,8 +119,9 @@ void peripheral::serve(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
   // Callbacks see the access's time; the guard also clears it if a callback throws.
   struct delay_guard {
     sc_core::sc_time*& slot;
-    ~delay_guard() { slot = nullptr; }
-  } guard{m_current_delay};
+    sc_core::sc_time* previous;
+    ~delay_guard() { slot = previous; }  // nested accesses (a DMA into a peripheral) restore it
+  } guard{m_current_delay, m_current_delay};
   m_current_delay = &delay;
   if (is_read)
     r->bus_read(tx.get_data_ptr());

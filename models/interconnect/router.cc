@@ -29,7 +29,8 @@ router::router(const sc_core::sc_module_name& name, const router_config& cfg)
   out.register_invalidate_direct_mem_ptr(this, &router::invalidate_direct_mem_ptr);
 }
 
-void router::add_range(const std::string& name, std::uint64_t base, std::uint64_t size, sc_core::sc_time latency) {
+void router::add_range(const std::string& name, std::uint64_t base, std::uint64_t size,
+                       sc_core::sc_time latency) {
   if (size == 0) throw core::config_error("memory map: " + name + " has size 0");
   if (base + size > 0x100000000ull || base + size < base)
     throw core::config_error("memory map: " + name + " " + hex_range(base, size) +
@@ -39,8 +40,7 @@ void router::add_range(const std::string& name, std::uint64_t base, std::uint64_
       throw core::config_error("memory map: " + name + " " + hex_range(base, size) + " overlaps " + r.name +
                                " " + hex_range(r.base, r.size));
   }
-  m_ranges.push_back(range{name, base, size, latency, static_cast<unsigned>(m_ranges.size()),
-                           {}, {}});
+  m_ranges.push_back(range{name, base, size, latency, static_cast<unsigned>(m_ranges.size()), {}, {}});
 }
 
 const router::range* router::find(std::uint64_t addr) const {
@@ -49,7 +49,9 @@ const router::range* router::find(std::uint64_t addr) const {
   return nullptr;
 }
 
-router::range* router::decode(std::uint64_t addr) { return const_cast<range*>(find(addr)); }
+router::range* router::decode(std::uint64_t addr) {
+  return const_cast<range*>(find(addr));
+}
 
 void router::b_transport(int id, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay) {
   const std::uint64_t addr = tx.get_address();
@@ -72,12 +74,13 @@ void router::b_transport(int id, tlm::tlm_generic_payload& tx, sc_core::sc_time&
                 : sc_core::SC_ZERO_TIME;
   const sc_core::sc_time known = r->latency + data_phase;
   auto& busy = r->busy;
-  busy.erase(busy.begin(), std::find_if(busy.begin(), busy.end(), [&](const auto& iv) { return iv.second > now; }));
+  // Intervals are disjoint and sorted, so their ends are sorted too: binary searches.
+  const auto by_end = [](const auto& iv, const sc_core::sc_time& t) { return iv.second <= t; };
+  busy.erase(busy.begin(), std::lower_bound(busy.begin(), busy.end(), now, by_end));
   sc_core::sc_time start = arrival;
-  for (const auto& iv : busy) {
-    if (iv.second <= start) continue;
-    if (iv.first >= start + known && (known > sc_core::SC_ZERO_TIME || iv.first > start)) break;
-    start = iv.second;
+  for (auto iv = std::lower_bound(busy.begin(), busy.end(), start, by_end); iv != busy.end(); ++iv) {
+    if (iv->first >= start + known && (known > sc_core::SC_ZERO_TIME || iv->first > start)) break;
+    start = iv->second;
   }
   if (start > arrival) {
     delay += start - arrival;
@@ -115,7 +118,8 @@ bool router::get_direct_mem_ptr(int id, tlm::tlm_generic_payload& tx, tlm::tlm_d
   tx.set_address(addr - r->base);
   const bool ok = out[static_cast<int>(r->port)]->get_direct_mem_ptr(tx, dmi);
   tx.set_address(addr);
-  if (const auto* ext = tx.get_extension<core::dmi_counters_extension>(); ext != nullptr && ext->counters != nullptr) {
+  if (const auto* ext = tx.get_extension<core::dmi_counters_extension>();
+      ext != nullptr && ext->counters != nullptr) {
     m_power.add_counter("transfer", &ext->counters->reads);
     m_power.add_counter("transfer", &ext->counters->writes);
   }

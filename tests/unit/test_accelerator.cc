@@ -281,6 +281,17 @@ TEST_F(accel_framework, dma_bursts_pay_their_beats_and_contend_with_other_initia
   EXPECT_GE(b.rd(reg::cycles_lo).value, 2u * 64u * 7u);
 }
 
+TEST_F(accel_framework, cycles_count_at_the_clock_the_job_was_planned_with) {
+  b.poke_words(desc0, copy_desc(64, 1000));
+  b.wr(reg::desc, desc0);
+  b.wr(reg::ctrl, 0x1);
+  b.clock.set_hz(25e6);  // DVFS during the job
+  sc_core::sc_start(sc_time(1, sc_core::SC_MS));
+  const auto cycles = b.rd(reg::cycles_lo).value;
+  EXPECT_GE(cycles, 1000u);
+  EXPECT_LT(cycles, 1000u + 60u);
+}
+
 TEST_F(accel_framework, power_off_refuses_accesses_and_loses_the_registers) {
   b.wr(reg::ctrl, 0x4);
   b.monitor.set_state(*b.domain, edgevp::core::power::state::off, sc_core::sc_time_stamp());

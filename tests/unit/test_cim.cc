@@ -278,6 +278,21 @@ TEST(cim_digital, bit_serial_timing_and_energy_per_mac) {
   EXPECT_EQ(f.b.rd(reg::ops_lo).value, 2u * 2 * 4 * 256 * 256);
 }
 
+TEST(cim_digital, a_job_beyond_the_work_budget_is_a_chain_error_at_once) {
+  instance i = make("cim-digital");
+  i.params["rows"] = param::of(std::uint64_t{4096});
+  i.params["cols"] = param::of(std::uint64_t{4096});
+  cim_fixture f(i);
+  mvm_args a;
+  a.rows = 4096;
+  a.cols = 4096;
+  a.batch = 65536;  // 2^40 MACs; the input is one vector read again and again (stride 0)
+  a.in_stride = 0;
+  a.out_stride = 0;
+  EXPECT_EQ(f.run_error(mvm_desc(a)), unsigned(error::chain));
+  EXPECT_EQ(f.b.dev->operations(), 0u);
+}
+
 TEST(cim_digital, power_off_loses_the_weights) {
   cim_fixture f(make("cim-digital"));
   f.load(std::vector<std::int8_t>(16 * 4, 3), 0, 16, 0, 4, 8);
@@ -421,7 +436,8 @@ TEST(cim_analog, a_wide_adc_with_noise_off_is_exact) {
   const auto y = f.mvm(a, x);
   for (unsigned c = 0; c < cols; ++c) {
     std::int64_t sum = 0;
-    for (unsigned r = 0; r < rows; ++r) sum += std::int64_t{x[r]} * std::clamp<int>(w[std::size_t{c} * rows + r], -127, 127);
+    for (unsigned r = 0; r < rows; ++r)
+      sum += std::int64_t{x[r]} * std::clamp<int>(w[std::size_t{c} * rows + r], -127, 127);
     EXPECT_EQ(y[c], sum);
   }
 }

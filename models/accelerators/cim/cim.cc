@@ -16,7 +16,8 @@ std::int32_t sign_extend(std::uint32_t v, unsigned bits) {
 }
 
 std::int8_t requantise(std::int64_t acc, std::int32_t scale, unsigned shift, bool relu) {
-  // The product is exact: an accumulator of up to 40 bits times a 32-bit scale needs 72.
+  // The product is exact: an accumulator of up to 62 bits (analog: 24-bit ADC codes shifted by up
+  // to 30 + 7) times a 32-bit scale fits 128 bits.
   __extension__ using i128 = __int128;
   i128 y = static_cast<i128>(acc) * scale;
   if (shift > 0) y = (y + (static_cast<i128>(1) << (shift - 1))) >> shift;
@@ -43,6 +44,8 @@ cim::cim(const sc_core::sc_module_name& name, const instance& inst, std::uint8_t
       max_writes(this, "MAX_WRITES", 0x58, 0, core::access::ro),
       m_rows(dimension(inst, "rows")),
       m_cols(dimension(inst, "cols")) {
+  if (inst.size < 0x5C + 4)
+    throw core::config_error(inst.name + ".size must cover its registers (at least 0x60 bytes)");
   rows_reg.on_read([this] { return m_rows; });
   cols_reg.on_read([this] { return m_cols; });
 }
@@ -95,6 +98,7 @@ sc_core::sc_time cim::load(job& j) {
     return j.start();
   }
   if (!j.check_buffer(src, std::uint64_t{cols - 1} * stride + rows)) return j.start();
+  if (!j.charge(std::uint64_t{rows} * cols)) return j.start();
 
   std::vector<std::int8_t> w(std::size_t{rows} * cols);
   sc_core::sc_time t = j.start();
@@ -151,6 +155,7 @@ sc_core::sc_time cim::mvm(job& j) {
   if (!j.check_buffer(out, std::uint64_t{batch - 1} * out_stride + std::uint64_t{cols} * elem, elem))
     return j.start();
 
+  if (!j.charge(std::uint64_t{batch} * rows * cols)) return j.start();
   sc_core::sc_time t_in = j.start();
   std::vector<std::int32_t> b(cols, 0);
   if (bias != 0 && !j.read(bias, b.data(), 4ull * cols, t_in)) return t_in;
@@ -162,11 +167,15 @@ sc_core::sc_time cim::mvm(job& j) {
   const sc_core::sc_time vt = vector_time(j, in_bits);
   sc_core::sc_time c_end = t_in + fill_time(j);  // the compute stage is free after the fill
   sc_core::sc_time t_out = t_in;
+  // Two input buffers: vector v is read once the compute of vector v - 2 has freed its buffer.
+  sc_core::sc_time freed[2] = {t_in, t_in};
   for (std::uint32_t v = 0; v < batch; ++v) {
+    t_in = std::max(t_in, freed[v % 2]);
     if (!j.read(in + std::uint64_t{v} * in_stride, xbytes.data(), rows, t_in)) return t_in;
     for (unsigned r = 0; r < rows; ++r) x[r] = sign_extend(static_cast<std::uint8_t>(xbytes[r]), in_bits);
     multiply(x.data(), row0, rows, col0, cols, in_bits, adc_shift, acc.data());
     c_end = std::max(c_end, t_in) + vt;
+    freed[v % 2] = c_end;
     for (unsigned c = 0; c < cols; ++c) {
       const std::int64_t a = acc[c] + b[c];
       if (out32) {

@@ -83,9 +83,12 @@ class cim_analog final : public cim {
     if (!(m_gmax > 0)) throw core::config_error(inst.name + ".g_max must be positive");
     if (m_prog_noise < 0) throw core::config_error(inst.name + ".prog_noise must not be negative");
     if (m_read_noise < 0) throw core::config_error(inst.name + ".read_noise must not be negative");
-    if (m_mvm_time == sc_core::SC_ZERO_TIME)
-      throw core::config_error(inst.name + ".mvm_time must be positive");
-    if (m_iterations == 0) throw core::config_error(inst.name + ".verify_iterations must be at least 1");
+    const sc_core::sc_time ms(1, sc_core::SC_MS);
+    if (m_mvm_time == sc_core::SC_ZERO_TIME || m_mvm_time > ms)
+      throw core::config_error(inst.name + ".mvm_time must be positive and at most 1 ms");
+    if (m_pulse > ms) throw core::config_error(inst.name + ".write_pulse must be at most 1 ms");
+    if (m_iterations == 0 || m_iterations > 1000)
+      throw core::config_error(inst.name + ".verify_iterations must be 1..1000");
     if (m_v_read < 0) throw core::config_error(inst.name + ".v_read must not be negative");
     precisions.set(0xFFu);  // 1..8-bit inputs; wider than the DAC: in slices
     adc_bits_reg.set(m_adc_bits);
@@ -281,7 +284,8 @@ kind_info analog_kind() {
       {"cols", param::of(std::uint64_t{256}), "array columns (outputs)"},
       {"adc_bits", param::of(std::uint64_t{8}),
        "ADC resolution (1..24; wide ADCs make the quantisation negligible)"},
-      {"dac_bits", param::of(std::uint64_t{8}), "DAC resolution (1..8): wider inputs are applied in slices, one MVM and ADC conversion each"},
+      {"dac_bits", param::of(std::uint64_t{8}),
+       "DAC resolution (1..8): wider inputs are applied in slices, one MVM and ADC conversion each"},
       {"g_max", param::of_real(39.26e-6), "largest conductance, S"},
       {"prog_noise", param::of_real(1.0), "multiplier of the programming-noise fit (0: off)"},
       {"read_noise", param::of_real(0.01), "read noise per cell, fraction of g_max (0: off)"},

@@ -19,11 +19,17 @@ constexpr double mac_i8w8 = 2.0 / 63e12;
 const double mac_mixed = std::sqrt(mac_i4w4 * mac_i8w8);
 constexpr double sram_write_bit = 0.10e-12;  // CALIBRATION.md: SRAM write per bit (ZigZag, 32 KB)
 
+std::uint64_t bounded(const instance& inst, const char* key, std::uint64_t max) {
+  const std::uint64_t v = inst.integer(key);
+  if (v > max) throw core::config_error(inst.name + "." + key + " must be at most " + std::to_string(max));
+  return v;
+}
+
 class cim_digital final : public cim {
  public:
   cim_digital(const sc_core::sc_module_name& name, const instance& inst)
       : cim(name, inst, digital_code),
-        m_pipeline(inst.integer("pipeline")),
+        m_pipeline(bounded(inst, "pipeline", 1000000)),
         m_w(std::size_t{m_rows} * m_cols, 0),
         m_col_bits(m_cols, 8),
         m_row_writes(m_rows, 0) {
