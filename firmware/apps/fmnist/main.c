@@ -11,7 +11,7 @@
  *
  * CIM mappings: the weights are programmed first, inside region "load_weights" (see
  * cim_map.h). Then per image, inside region "infer":
- *   fmnist: image <i> label <l> predicted <p> expected <e> cycles <c>
+ *   fmnist: image <i> label <l> predicted <p> expected <e> cycles <c> time <t> us
  * (cycles: mcycle, which keeps counting while the CPU sleeps in WFI), and at the end
  *   fmnist: <net> <mapping>: accuracy <correct>/<N>, integer model <its correct>/<N>
  *   fmnist: <net> <mapping>: <correct>/<N> correct (<acc> %), <k> differ from the integer model,
@@ -139,17 +139,20 @@ int main(void)
 
   for (uint32_t i = 0; i < N_IMAGES; ++i) {
     const uint32_t c0 = csr_read(mcycle);
+    const uint64_t s0 = timer_now();
     syscon_region_begin("infer");
     const int pred = infer(fmnist_images[i]);
     syscon_region_end();
     const uint32_t cycles = csr_read(mcycle) - c0;
+    const uint64_t us = timer_ticks_to_us(timer_now() - s0);
     if (pred < 0) {
       printf("fmnist: image %lu: inference failed (%d)\n", (unsigned long)i, pred);
       return EXIT_FAILED;
     }
     total_cycles += cycles;
-    printf("fmnist: image %lu label %u predicted %d expected %u cycles %lu\n", (unsigned long)i,
-           fmnist_labels[i], pred, fmnist_expected[i], (unsigned long)cycles);
+    printf("fmnist: image %lu label %u predicted %d expected %u cycles %lu time %llu us\n",
+           (unsigned long)i, fmnist_labels[i], pred, fmnist_expected[i], (unsigned long)cycles,
+           (unsigned long long)us);
     correct += (uint32_t)pred == fmnist_labels[i];
     int_correct += fmnist_expected[i] == fmnist_labels[i];
     differ += (uint32_t)pred != fmnist_expected[i];
