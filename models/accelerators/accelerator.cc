@@ -105,10 +105,6 @@ bool job::transfer(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data
     t = now + delay;
     done += n;
     m_owner.m_dma_bytes += n;
-    if (cmd == tlm::TLM_READ_COMMAND)
-      ++m_owner.m_dma_reads;
-    else
-      ++m_owner.m_dma_writes;
   }
   return true;
 }

@@ -205,8 +205,6 @@ class accelerator : public core::peripheral {
   std::uint32_t m_ops_hi_latch = 0;
   sc_core::sc_time m_busy_time;
   std::uint64_t m_dma_bytes = 0;
-  std::uint64_t m_dma_reads = 0;
-  std::uint64_t m_dma_writes = 0;
 };
 
 }  // namespace edgevp::accel
