@@ -10,6 +10,7 @@
 #include <systemc>
 
 #include "models/core/errors.h"
+#include "platform/coverify.h"
 #include "platform/options.h"
 #include "platform/simulation.h"
 #include "platform/units.h"
@@ -93,6 +94,32 @@ int check_scenario(const ep::parsed_options& o, const ep::run_result& r) {
   return failures == 0 ? 0 : ep::exit_code::scenario_failed;
 }
 
+// One run: simulate, print the summary, check the scenario; the process exit code.
+int run_once(const ep::parsed_options& opts) {
+  ep::run_result r;
+  try {
+    r = ep::simulate(opts);
+  } catch (const ep::image_error& e) {
+    std::fprintf(stderr, "edgevp: cannot load firmware: %s\n", e.what());
+    return ep::exit_code::image;
+  } catch (const edgevp::core::config_error& e) {
+    std::fprintf(stderr, "edgevp: configuration error: %s\n", e.what());
+    return ep::exit_code::config;
+  } catch (const ep::usage_error& e) {
+    std::fprintf(stderr, "edgevp: %s\n", e.what());
+    return ep::exit_code::usage;
+  } catch (const std::runtime_error& e) {
+    std::fprintf(stderr, "edgevp: %s\n", e.what());
+    return ep::exit_code::io;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "edgevp: internal error: %s\n", e.what());
+    return ep::exit_code::internal;
+  }
+  if (!opts.run.quiet) print_summary(r);
+  if (!opts.run.scenario.empty()) return check_scenario(opts, r);
+  return r.process_code;
+}
+
 }  // namespace
 
 int sc_main(int argc, char* argv[]) {
@@ -127,28 +154,18 @@ int sc_main(int argc, char* argv[]) {
     return ep::exit_code::usage;
   }
 
-  ep::run_result r;
-  try {
-    r = ep::simulate(opts);
-  } catch (const ep::image_error& e) {
-    std::fprintf(stderr, "edgevp: cannot load firmware: %s\n", e.what());
-    return ep::exit_code::image;
-  } catch (const edgevp::core::config_error& e) {
-    std::fprintf(stderr, "edgevp: configuration error: %s\n", e.what());
-    return ep::exit_code::config;
-  } catch (const ep::usage_error& e) {
-    std::fprintf(stderr, "edgevp: %s\n", e.what());
-    return ep::exit_code::usage;
-  } catch (const std::runtime_error& e) {
-    std::fprintf(stderr, "edgevp: %s\n", e.what());
-    return ep::exit_code::io;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "edgevp: internal error: %s\n", e.what());
-    return ep::exit_code::internal;
+  if (!opts.run.coverify.empty()) {
+    try {
+      return ep::coverify(opts, run_once);
+    } catch (const ep::usage_error& e) {
+      std::fprintf(stderr, "edgevp: %s\nTry 'edgevp --help'.\n", e.what());
+      return ep::exit_code::usage;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "edgevp: %s\n", e.what());
+      return ep::exit_code::io;
+    }
   }
-  if (!opts.run.quiet) print_summary(r);
-  if (!opts.run.scenario.empty()) return check_scenario(opts, r);
-  return r.process_code;
+  return run_once(opts);
 }
 
 int main(int argc, char* argv[]) {

@@ -71,6 +71,11 @@ po::options_description run_description() {
       ("uart-out", po::value<std::string>(), "write the UART's output to FILE instead of stdout")
       ("report", po::value<std::string>(), "write a JSON summary of the run to FILE")
       ("vcd", po::value<std::string>(), "write a VCD trace (interrupt lines, CPU sleep, bus errors, traps) to FILE")
+      ("coverify", po::value<std::string>(), "co-verification: run the firmware twice, BLOCK.impl=tlm and BLOCK.impl=rtl (each run checks the scenario), and compare the memory each job wrote, its outcome, the interrupts raised and the cycles per job (docs/rtl.md)")
+      ("coverify.tolerance", po::value<double>(), "--coverify: relative difference allowed between a job's cycles on the RTL and on the TLM model (default 0.2; docs/rtl.md gives the measured error)")
+      ("coverify.slack", po::value<u64_value>(), "--coverify: cycles allowed per job on top of the relative difference (default 16)")
+      ("accel-log", po::value<std::string>(), "write every accelerator job (outcome, cycles, memory written) as JSON lines to FILE (what --coverify compares)")
+      ("rtl-vcd", po::value<std::string>(), "write the RTL blocks' internal signals (Verilator tracing) to FILE, time-aligned with --vcd; with several RTL blocks, one file each: FILE's name gets .NAME before .vcd")
       ("trace-insn", po::value<std::string>(), "write one line per retired instruction (pc, raw, disassembly) to FILE")
       ("power-vcd", po::value<std::string>(), "write per-domain power (W) and domain states as a VCD to FILE")
       ("power-csv", po::value<std::string>(), "write per-domain average power per --power-interval as CSV to FILE")
@@ -124,7 +129,9 @@ po::options_description soc_description() {
   block("gpio", "GPIO");
   d.add_options()
       ("gpio.irq", po::value<u64_value>(), "interrupt-controller source of the GPIO (default 3)")
-      ("gpio.stimulus", po::value<std::string>(), "file of `<time> <pin> <level>` lines driving the GPIO inputs");
+      ("gpio.stimulus", po::value<std::string>(), "file of `<time> <pin> <level>` lines driving the GPIO inputs")
+      ("gpio.impl", po::value<std::string>(), "GPIO implementation: tlm (the model, default) or rtl (rtl/edgevp_gpio.sv verilated, behind an AXI4-Lite bridge, clocked at 100 MHz while it has work)")
+      ("gpio.rtl.timeout", po::value<u64_value>(), "gpio.impl=rtl: cycles a register access may wait for the RTL's handshakes before it is an error (default 1000)");
   d.add_options()
       ("rtc.irq", po::value<u64_value>(), "interrupt-controller source of the RTC alarm (default 2)")
       ("aon.clock", po::value<freq_value>(), "clock of the always-on domain: the RTC's tick (default 32768Hz)");
@@ -179,6 +186,9 @@ void add_accel_options(po::options_description& d, const std::string& name, cons
       ((n + "irq").c_str(), po::value<u64_value>(), "interrupt-controller source (default 8 + its index in accel)")
       ((n + "latency").c_str(), po::value<time_value>(), "extra interconnect latency per access to its window")
       ((n + "dma.burst").c_str(), po::value<u64_value>(), "bytes per DMA transaction (default 64)")
+      ((n + "impl").c_str(), po::value<std::string>(), ("implementation: tlm (the model, default), rtl (the verilated RTL behind AXI bridges), lockstep (the RTL with the model fed every job, the first mismatch ends the run); RTL exists for " + accel::registry::builtin().rtl_kinds()).c_str())
+      ((n + "rtl.timeout").c_str(), po::value<u64_value>(), "impl rtl/lockstep: cycles a register access may wait for the RTL's handshakes before it is an error (default 1000)")
+      ((n + "rtl.fault").c_str(), po::value<bool>(), "impl rtl/lockstep, test only: the RTL's fault switch (flips a bit of each MVM's first output byte) (default false)")
       ((n + "power.access").c_str(), po::value<energy_value>(), "energy per register access (default 1 pJ)")
       ((n + "power.leakage").c_str(), po::value<power_value>(), "leakage while powered (default: the kind's)")
       ((n + "power.background").c_str(), po::value<power_value>(), "dynamic power while clocked (default 0)");
@@ -279,6 +289,10 @@ void get(const po::variables_map& vm, const char* key, double& out) {
 template <>
 void get(const po::variables_map& vm, const char* key, std::string& out) {
   if (vm.count(key) != 0) out = vm[key].as<std::string>();
+}
+template <>
+void get(const po::variables_map& vm, const char* key, bool& out) {
+  if (vm.count(key) != 0) out = vm[key].as<bool>();
 }
 
 std::uint32_t to_u32(const po::variables_map& vm, const char* key, std::uint64_t v) {
@@ -432,6 +446,16 @@ std::vector<accel::instance> make_accels(const po::variables_map& vm, const std:
     get(vm, (n + "latency").c_str(), a.latency);
     get(vm, (n + "dma.burst").c_str(), a.dma_burst);
     if (a.dma_burst < 4 || a.dma_burst > 4096) throw usage_error("option '" + n + "dma.burst' must be 4..4096 bytes");
+    get(vm, (n + "impl").c_str(), a.impl);
+    if (a.impl != "tlm" && a.impl != "rtl" && a.impl != "lockstep")
+      throw usage_error("option '" + n + "impl': '" + a.impl + "' is not an implementation (tlm, rtl, lockstep)");
+    if (a.impl != "tlm" && !k.make_rtl)
+      throw usage_error("option '" + n + "impl': kind " + d.kind + " has no RTL implementation (RTL exists for " +
+                        accel::registry::builtin().rtl_kinds() + ")");
+    get(vm, (n + "rtl.timeout").c_str(), a.rtl_timeout);
+    if (a.rtl_timeout == 0 || a.rtl_timeout > 100000000)
+      throw usage_error("option '" + n + "rtl.timeout' must be 1..100000000 cycles");
+    get(vm, (n + "rtl.fault").c_str(), a.rtl_fault);
     if (vm.count(n + "power.access") != 0) a.power.access = vm[n + "power.access"].as<energy_value>().c;
     if (vm.count(n + "power.leakage") != 0) a.power.leakage = vm[n + "power.leakage"].as<power_value>().c;
     if (vm.count(n + "power.background") != 0) a.power.background = vm[n + "power.background"].as<power_value>().c;
@@ -498,6 +522,14 @@ parsed_options parse_options(int argc, const char* const* argv) {
   get(vm, "uart-out", r.uart_out);
   get(vm, "report", r.report);
   get(vm, "vcd", r.vcd);
+  get(vm, "accel-log", r.accel_log);
+  get(vm, "coverify", r.coverify);
+  if (vm.count("coverify.tolerance") != 0) {
+    r.coverify_tolerance = vm["coverify.tolerance"].as<double>();
+    if (!(r.coverify_tolerance >= 0 && r.coverify_tolerance <= 10))
+      throw usage_error("option 'coverify.tolerance' must be 0..10 (a relative error)");
+  }
+  get(vm, "coverify.slack", r.coverify_slack);
   get(vm, "trace-insn", r.trace_insn);
   get(vm, "power-vcd", r.power_vcd);
   get(vm, "power-csv", r.power_csv);
@@ -538,6 +570,7 @@ parsed_options parse_options(int argc, const char* const* argv) {
   if (v == 0 || v > 4096) throw usage_error("option 'bus.width' must be 1..4096 bytes");
   s.bus.width_bytes = static_cast<unsigned>(v);
   s.accels = make_accels(vm, decls);
+  get(vm, "rtl-vcd", s.rtl_vcd);
   get_block(vm, "rom", s.rom);
   get_block(vm, "clint", s.clint);
   get_block(vm, "intc", s.intc);
@@ -565,6 +598,12 @@ parsed_options parse_options(int argc, const char* const* argv) {
   get(vm, "gpio.irq", v);
   s.gpio_irq = to_u32(vm, "gpio.irq", v);
   get(vm, "gpio.stimulus", s.gpio_stimulus_file);
+  get(vm, "gpio.impl", s.gpio_impl);
+  if (s.gpio_impl != "tlm" && s.gpio_impl != "rtl")
+    throw usage_error("option 'gpio.impl': '" + s.gpio_impl + "' is not an implementation (tlm, rtl)");
+  get(vm, "gpio.rtl.timeout", s.gpio_rtl_timeout);
+  if (s.gpio_rtl_timeout == 0 || s.gpio_rtl_timeout > 100000000)
+    throw usage_error("option 'gpio.rtl.timeout' must be 1..100000000 cycles");
   v = s.rtc_irq;
   get(vm, "rtc.irq", v);
   s.rtc_irq = to_u32(vm, "rtc.irq", v);

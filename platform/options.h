@@ -24,6 +24,7 @@ inline constexpr int config = 78;           // a configuration that cannot be bu
 inline constexpr int deadlock = 123;        // nothing left to happen: WFI with no wake-up source
 inline constexpr int time_limit = 124;      // --max-time reached before the firmware exited
 inline constexpr int fault = 125;           // unhandled trap or fault loop
+inline constexpr int mismatch = 122;        // co-verification: the RTL and the TLM model disagree
 inline constexpr int killed = 137;          // the debugger killed the run (gdb `kill`), as 128 + SIGKILL
 }  // namespace exit_code
 
@@ -65,6 +66,10 @@ struct run_options {
   std::optional<std::uint16_t> gdb_port;  // --gdb PORT (0: any free port)
   bool gdb_wait = false;
   bool quiet = false;
+  std::string accel_log;            // --accel-log: every accelerator job, as JSON lines
+  std::string coverify;             // --coverify BLOCK: run tlm and rtl, compare
+  double coverify_tolerance = 0.2;  // relative cycle error allowed per job (docs/rtl.md)
+  std::uint64_t coverify_slack = 16;  // cycles allowed per job on top of the relative error
 };
 
 struct parsed_options {

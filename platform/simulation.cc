@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iomanip>
+#include <map>
 #include <memory>
 #include <sstream>
 
@@ -27,6 +28,7 @@ const char* reason_name(exit_reason r) {
     case exit_reason::time_limit: return "time_limit";
     case exit_reason::deadlock: return "deadlock";
     case exit_reason::killed: return "killed";
+    case exit_reason::mismatch: return "mismatch";
   }
   return "?";
 }
@@ -157,6 +159,57 @@ run_result simulate(const parsed_options& opts) {
     res.tval = t.tval;
     finish(why == cpu::stop_reason::unhandled_trap ? exit_reason::unhandled_trap : exit_reason::fault_loop, 0);
   };
+
+  // Co-verification: a lockstep block's first mismatch ends the run; --accel-log records jobs.
+  std::string mismatch_report;
+  std::ofstream accel_log;
+  if (!ro.accel_log.empty()) {
+    accel_log.open(ro.accel_log);
+    if (!accel_log) throw std::runtime_error("cannot write accelerator log '" + ro.accel_log + "'");
+  }
+  for (auto& a : top.accels) {
+    accel::accelerator* ap = a.get();
+    ap->on_mismatch = [&, ap](const std::string& report) {
+      if (!mismatch_report.empty()) return;
+      mismatch_report = report;
+      std::fprintf(stderr, "edgevp: %s\n", report.c_str());
+      finish(exit_reason::mismatch, 0);
+    };
+    if (accel_log.is_open())
+      ap->on_job_end = [&accel_log, ap](const accel::accelerator::job_record& rec) {
+        nlohmann::ordered_json j;
+        j["block"] = ap->config().name;
+        j["job"] = rec.summary.starts;
+        j["end_ps"] = static_cast<std::uint64_t>(rec.end / sc_core::sc_time(1, sc_core::SC_PS));
+        j["error"] = accel::error_name(rec.summary.err);
+        j["err_desc"] = rec.summary.err_desc;
+        j["err_addr"] = rec.summary.err_addr;
+        j["descriptors"] = rec.summary.descriptors;
+        j["cycles"] = rec.summary.cycles;
+        j["ops"] = rec.summary.ops;
+        // Memory written: the last value of each byte, as address-ordered runs.
+        std::map<std::uint64_t, unsigned char> bytes;
+        for (const auto& [addr, data] : rec.writes)
+          for (std::size_t i = 0; i < data.size(); ++i) bytes[addr + i] = data[i];
+        auto runs = nlohmann::ordered_json::array();
+        std::string hexdata;
+        std::uint64_t run_start = 0, next = 0;
+        static const char* digits = "0123456789abcdef";
+        for (const auto& [addr, v] : bytes) {
+          if (!hexdata.empty() && addr != next) {
+            runs.push_back({run_start, hexdata});
+            hexdata.clear();
+          }
+          if (hexdata.empty()) run_start = addr;
+          hexdata += digits[v >> 4];
+          hexdata += digits[v & 15];
+          next = addr + 1;
+        }
+        if (!hexdata.empty()) runs.push_back({run_start, hexdata});
+        j["writes"] = runs;
+        accel_log << j.dump() << '\n';
+      };
+  }
 
   // Firmware-marked regions, with their energy.
   std::vector<open_region> open;
@@ -333,6 +386,21 @@ run_result simulate(const parsed_options& opts) {
       res.process_code = exit_code::killed;
       res.message = "killed by the debugger" + at;
       break;
+    case exit_reason::mismatch:
+      res.process_code = exit_code::mismatch;
+      res.message = "co-verification mismatch: " + mismatch_report;
+      break;
+  }
+  if (accel_log.is_open()) {
+    for (const auto& a : top.accels) {
+      nlohmann::ordered_json j;
+      j["block"] = a->config().name;
+      j["end"] = true;
+      j["irqs"] = a->irq_raises();
+      j["jobs"] = a->jobs();
+      accel_log << j.dump() << '\n';
+    }
+    accel_log.close();
   }
   if (gdb) {  // an attached debugger learns how the run ended
     if (res.reason == exit_reason::unhandled_trap || res.reason == exit_reason::fault_loop)

@@ -12,7 +12,7 @@
 
 namespace edgevp::platform {
 
-enum class exit_reason { firmware_exit, tohost_exit, unhandled_trap, fault_loop, time_limit, deadlock, killed };
+enum class exit_reason { firmware_exit, tohost_exit, unhandled_trap, fault_loop, time_limit, deadlock, killed, mismatch };
 const char* reason_name(exit_reason r);
 
 struct region_record {

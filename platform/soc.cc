@@ -1,5 +1,7 @@
 #include "platform/soc.h"
 
+#include "models/rtl/gpio_rtl.h"
+
 #include <cctype>
 #include <cerrno>
 #include <cmath>
@@ -85,6 +87,19 @@ std::vector<std::uint32_t> boot_stub(const soc_config& c, std::uint32_t entry) {
 }
 
 }  // namespace
+
+std::string rtl_vcd_path(const std::string& file, const std::string& block, std::size_t blocks) {
+  if (blocks <= 1) return file;
+  std::string base = file;
+  if (base.size() > 4 && base.compare(base.size() - 4, 4, ".vcd") == 0) base.resize(base.size() - 4);
+  return base + "." + block + ".vcd";
+}
+
+std::size_t rtl_block_count(const soc_config& c) {
+  std::size_t n = c.gpio_impl == "rtl" ? 1 : 0;
+  for (const accel::instance& a : c.accels) n += a.impl != "tlm" ? 1 : 0;
+  return n;
+}
 
 std::vector<accel::instance> default_accelerators() {
   std::vector<accel::instance> v;
@@ -173,7 +188,14 @@ soc::soc(const sc_core::sc_module_name& name, const soc_config& cfg, std::functi
   peripherals::gpio_config gcfg;
   gcfg.latency = cfg.peripheral_latency;
   if (!cfg.gpio_stimulus_file.empty()) gcfg.stimulus = peripherals::parse_gpio_stimulus(cfg.gpio_stimulus_file);
-  gpio = std::make_unique<peripherals::gpio>("gpio", gcfg);
+  if (cfg.gpio_impl == "rtl") {
+    rtl::gpio_rtl_config r;
+    r.timeout = cfg.gpio_rtl_timeout;
+    if (!cfg.rtl_vcd.empty()) r.vcd = rtl_vcd_path(cfg.rtl_vcd, "gpio", rtl_block_count(cfg));
+    gpio = rtl::make_gpio("gpio", gcfg, r);
+  } else {
+    gpio = std::make_unique<peripherals::gpio>("gpio", gcfg);
+  }
   peripherals::uart_config ucfg;
   ucfg.tx = std::move(uart_tx);
   ucfg.rx_file = cfg.uart_rx_file;
@@ -216,13 +238,13 @@ soc::soc(const sc_core::sc_module_name& name, const soc_config& cfg, std::functi
     a->dma.bind(bus.in);
     // DMA reaches the memories only: a job that could write another block's registers (START
     // another accelerator, power a domain off) would not be a job any more.
-    a->set_address_map([this](std::uint64_t addr, std::uint64_t len) {
-      const interconnect::router::range* r = bus.find(addr);
-      return r != nullptr && len <= r->size - (addr - r->base) &&
-             (r->name == "sram" || r->name == "emram" || r->name == "rom");
-    });
+    a->set_dma_regions({{cfg.rom.base, cfg.rom.size}, {cfg.emram.base, cfg.emram.size}, {cfg.sram.base, cfg.sram.size}});
     const unsigned src = inst.irq;
-    a->irq.bind([this, src](bool v) { intc.set_source(src, v); });
+    accel::accelerator* ap = a.get();
+    a->irq.bind([this, src, ap](bool v) {
+      ap->count_irq(v);
+      intc.set_source(src, v);
+    });
   }
 
   clint.msip.bind([this](bool v) { cpu.set_irq(cpu::cause::msi, v); });
@@ -264,7 +286,9 @@ void soc::build_power() {
     sp.p->set_clock(&clock);
   }
 
-  for (const accel::instance& inst : cfg.accels) {
+  for (const accel::instance& conf : cfg.accels) {
+    accel::instance inst = conf;
+    if (inst.impl != "tlm" && !cfg.rtl_vcd.empty()) inst.rtl_vcd = rtl_vcd_path(cfg.rtl_vcd, inst.name, rtl_block_count(cfg));
     pw::domain& d = power.add_domain(inst.name);
     std::unique_ptr<accel::accelerator> a = accel::registry::builtin().make(inst);
     a->attach_power(power, d);

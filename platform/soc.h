@@ -34,6 +34,11 @@ inline constexpr std::uint64_t accel_window_base = 0x11000000;
 inline constexpr std::uint64_t accel_window_size = 0x10000;
 inline constexpr unsigned accel_first_irq = 8;
 std::vector<accel::instance> default_accelerators();
+// --rtl-vcd FILE: a block's waveform file; with several RTL blocks FILE gets .BLOCK before .vcd.
+std::string rtl_vcd_path(const std::string& file, const std::string& block, std::size_t blocks);
+struct soc_config;
+// Blocks on impl = rtl / lockstep (the GPIO and accelerator instances).
+std::size_t rtl_block_count(const soc_config& c);
 // The kind an instance name gets when its `.kind` is not given (cim0, cim1), or "".
 std::string default_kind(const std::string& instance);
 
@@ -70,6 +75,8 @@ struct soc_config {
   unsigned rtc_irq = 2;
   unsigned gpio_irq = 3;
   std::string gpio_stimulus_file;  // `<time> <pin> <level>` lines driving the inputs
+  std::string gpio_impl = "tlm";   // or "rtl" (docs/rtl.md)
+  std::uint64_t gpio_rtl_timeout = 1000;
   std::string uart_rx_file;
 
   // Power. Operating points: pmu_cfg.opps when opps_given, else derived from cpu_clock_hz
@@ -96,6 +103,7 @@ struct soc_config {
   // Accelerators, in `accel` order: each one a window on the bus, an interrupt source, a DMA
   // initiator and a power domain named after it.
   std::vector<accel::instance> accels = default_accelerators();
+  std::string rtl_vcd;  // --rtl-vcd: the RTL blocks' waveforms (rtl_vcd_path gives each block's file)
 };
 
 // The configuration with derived values filled in (operating points, CPU clock). Throws

@@ -74,16 +74,21 @@ bool job::read(std::uint64_t addr, void* data, std::uint64_t len, sc_core::sc_ti
   return transfer(tlm::TLM_READ_COMMAND, addr, static_cast<unsigned char*>(data), len, t);
 }
 
-bool job::write(std::uint64_t addr, const void* data, std::uint64_t len, sc_core::sc_time& t) {
+bool job::write(std::uint64_t addr, const void* data, std::uint64_t len, sc_core::sc_time& t,
+                bool after_failure) {
   // TLM takes a non-const pointer; a write does not modify the buffer.
-  return transfer(tlm::TLM_WRITE_COMMAND, addr, static_cast<unsigned char*>(const_cast<void*>(data)), len, t);
+  return transfer(tlm::TLM_WRITE_COMMAND, addr, static_cast<unsigned char*>(const_cast<void*>(data)), len, t,
+                  after_failure);
 }
 
 bool job::transfer(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data, std::uint64_t len,
-                   sc_core::sc_time& t) {
-  if (failed()) return false;
+                   sc_core::sc_time& t, bool after_failure) {
+  if (failed() && !after_failure) return false;
   const std::uint64_t burst = std::max<std::uint64_t>(m_owner.m_inst.dma_burst, 4);
   const sc_core::sc_time now = sc_core::sc_time_stamp();
+  const accelerator::dma_timing& et = m_owner.m_dma_timing;
+  const bool rd = cmd == tlm::TLM_READ_COMMAND;
+  if (len > 0) t += cycles(rd ? et.read_setup : et.write_setup);
   std::uint64_t done = 0;
   while (done < len) {
     const auto n = static_cast<unsigned>(std::min(burst, len - done));
@@ -103,6 +108,17 @@ bool job::transfer(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data
       return false;
     }
     t = now + delay;
+    // The engine's own cycles: the burst's first beat (and address phase), and the beat an
+    // unaligned burst adds on the data bus (the interconnect counts beats from the length).
+    std::uint64_t extra = rd ? et.read_burst : et.write_burst;
+    if (et.beat_bytes > 0) {
+      const std::uint64_t a = addr + done;
+      const std::uint64_t b = et.beat_bytes;
+      extra += ((a + n - 1) / b - a / b + 1) - (n + b - 1) / b;
+    }
+    if (extra > 0) t += cycles(extra);
+    if (cmd == tlm::TLM_WRITE_COMMAND && m_owner.on_job_end)
+      m_owner.m_job_writes.emplace_back(addr + done, std::vector<unsigned char>(data + done, data + done + n));
     done += n;
     m_owner.m_dma_bytes += n;
   }
@@ -110,6 +126,27 @@ bool job::transfer(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data
 }
 
 // --- accelerator ----------------------------------------------------------------------------
+
+void accelerator::set_dma_regions(const std::vector<region>& regions) {
+  m_regions = regions;
+  m_mapped = [this](std::uint64_t addr, std::uint64_t len) {
+    for (const region& r : m_regions)
+      if (addr >= r.base && addr - r.base < r.size && len <= r.size - (addr - r.base)) return true;
+    return false;
+  };
+}
+
+accelerator::job_summary accelerator::last_job() const {
+  job_summary s;
+  s.starts = m_starts;
+  s.err = m_job_error;
+  s.err_desc = m_job_error_desc;
+  s.err_addr = m_job_error_addr;
+  s.descriptors = m_job_descriptors;
+  s.cycles = m_job_cycles;
+  s.ops = m_job_ops;
+  return s;
+}
 
 accelerator::accelerator(const sc_core::sc_module_name& name, const instance& inst, std::uint8_t kind_code,
                          std::uint8_t version)
@@ -183,6 +220,8 @@ void accelerator::start(const sc_core::sc_time& at) {
     return;
   }
   status.set(status.get() & ~(status_bits::done | status_bits::error | 0xFF00u));
+  ++m_starts;
+  m_job_writes.clear();
   m_busy = true;
   m_start_time = at;
   m_job_error = error::none;
@@ -214,6 +253,7 @@ void accelerator::start(const sc_core::sc_time& at) {
     if (j.check_buffer(next, sizeof(header), 4) && j.read(next, header, sizeof(header), t)) {
       const unsigned words = descriptor_words(static_cast<std::uint8_t>(header[0] & 0xFFu));
       if (words < 2 || words > max_descriptor_words) {
+        t += j.cycles(m_dma_timing.dispatch);  // the decode that finds the opcode unknown
         j.fail(error::opcode);
       } else {
         j.m_words.assign(words, 0);
@@ -224,6 +264,7 @@ void accelerator::start(const sc_core::sc_time& at) {
       }
     }
     if (!j.failed()) {
+      t += j.cycles(m_dma_timing.dispatch);
       j.m_start = t;
       const sc_core::sc_time end = execute(j);
       t = std::max(end, t);
@@ -244,6 +285,7 @@ void accelerator::start(const sc_core::sc_time& at) {
   const double hz = c != nullptr ? c->hz() : 100e6;
   m_job_cycles = static_cast<std::uint64_t>((m_end - m_start_time).to_seconds() * hz + 0.5);
   m_total_cycles += m_job_cycles;
+  m_job_ops = m_ops_pending;
   m_total_jobs += m_job_descriptors;
   m_busy_time += m_end - m_start_time;
   const sc_core::sc_time now = sc_core::sc_time_stamp();
@@ -270,6 +312,14 @@ void accelerator::complete() {
     err_addr.set(static_cast<std::uint32_t>(m_job_error_addr));
   }
   status.set(s);
+  if (on_job_end) {
+    job_record rec;
+    rec.summary = last_job();
+    rec.end = m_end;
+    rec.writes = std::move(m_job_writes);
+    m_job_writes.clear();
+    on_job_end(rec);
+  }
   update_irq();
 }
 

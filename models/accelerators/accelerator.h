@@ -92,7 +92,10 @@ class job {
   // DMA through the interconnect. `t`: in, the earliest start; out, when the transfer ends.
   // On an error response the job fails with error::dma (ERR_ADDR = the transaction's address).
   bool read(std::uint64_t addr, void* data, std::uint64_t len, sc_core::sc_time& t);
-  bool write(std::uint64_t addr, const void* data, std::uint64_t len, sc_core::sc_time& t);
+  // `after_failure`: the write completes work begun before the job failed (a pipeline's earlier
+  // stage); it runs although the job has failed, and the first error stays the one reported.
+  bool write(std::uint64_t addr, const void* data, std::uint64_t len, sc_core::sc_time& t,
+             bool after_failure = false);
   // Charges `units` of work against the START's budget (max_job_work); false (and the job
   // failed with error::chain) once it is spent. Kinds charge before they compute.
   bool charge(std::uint64_t units);
@@ -101,7 +104,7 @@ class job {
   friend class accelerator;
   explicit job(accelerator& owner) : m_owner(owner) {}
   bool transfer(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data, std::uint64_t len,
-                sc_core::sc_time& t);
+                sc_core::sc_time& t, bool after_failure = false);
 
   accelerator& m_owner;
   std::uint64_t m_addr = 0;
@@ -125,15 +128,67 @@ class accelerator : public core::peripheral {
   void set_address_map(std::function<bool(std::uint64_t addr, std::uint64_t len)> mapped) {
     m_mapped = std::move(mapped);
   }
+  // What the DMA engine and the descriptor sequencer add to the interconnect's timing, in
+  // accelerator clock cycles. All zero (the default): a transfer costs what the interconnect
+  // charges and a descriptor starts as soon as it has been fetched. A kind with an RTL twin sets
+  // what its engine costs (cim_digital.cc: rtl/edgevp_axi_dma_{rd,wr}.sv behind the AXI bridge).
+  struct dma_timing {
+    std::uint64_t read_setup = 0;   // per read transfer: command, first address phase, completion
+    std::uint64_t write_setup = 0;  // per write transfer: command, completion
+    std::uint64_t read_burst = 0;   // per read burst (of dma.burst bytes): its first beat
+    std::uint64_t write_burst = 0;  // per write burst: its address phase and first beat
+    unsigned beat_bytes = 0;        // data bus width: a burst not aligned to it moves one beat more
+    std::uint64_t dispatch = 0;     // per descriptor: decode before it executes (or fails)
+  };
+  void set_dma_timing(const dma_timing& t) { m_dma_timing = t; }
+  [[nodiscard]] const dma_timing& timing() const { return m_dma_timing; }
+
+  // The memories DMA may use, as [base, base + size) windows: a buffer must lie wholly in one.
+  struct region {
+    std::uint64_t base = 0;
+    std::uint64_t size = 0;
+  };
+  virtual void set_dma_regions(const std::vector<region>& regions);
+  [[nodiscard]] const std::vector<region>& dma_regions() const { return m_regions; }
+
+  // What the last START planned (or ran): for co-verification and tests.
+  struct job_summary {
+    std::uint64_t starts = 0;  // STARTs accepted so far
+    error err = error::none;
+    std::uint64_t err_desc = 0;
+    std::uint64_t err_addr = 0;
+    std::uint64_t descriptors = 0;
+    std::uint64_t cycles = 0;
+    std::uint64_t ops = 0;
+  };
+  [[nodiscard]] virtual job_summary last_job() const;
+  // Co-verification (impl = lockstep) reports the first mismatch here; the platform ends the run.
+  std::function<void(const std::string& report)> on_mismatch;
+
+  // Co-verification across runs (edgevp --coverify): each START's outcome and the memory it
+  // wrote, handed over when the job completes (TLM and RTL alike). Writes are recorded only while
+  // this is set.
+  struct job_record {
+    job_summary summary;
+    sc_core::sc_time end;
+    std::vector<std::pair<std::uint64_t, std::vector<unsigned char>>> writes;  // address, bytes
+  };
+  std::function<void(const job_record&)> on_job_end;
+  // The platform counts the completion interrupts it sees (rising edges of irq).
+  void count_irq(bool level) {
+    if (level) ++m_irq_raises;
+  }
+  [[nodiscard]] std::uint64_t irq_raises() const { return m_irq_raises; }
 
   // Totals since elaboration (soft resets do not clear them), for reports and tests.
-  [[nodiscard]] bool busy_at(const sc_core::sc_time& t) const { return m_busy && t < m_end; }
-  [[nodiscard]] std::uint64_t jobs() const { return m_total_jobs; }
-  [[nodiscard]] std::uint64_t errors() const { return m_errors; }
-  [[nodiscard]] std::uint64_t busy_cycles() const { return m_total_cycles; }
-  [[nodiscard]] std::uint64_t operations() const { return m_ops; }
-  [[nodiscard]] sc_core::sc_time busy_time() const { return m_busy_time; }
-  [[nodiscard]] std::uint64_t dma_bytes() const { return m_dma_bytes; }
+  // (Virtual: an RTL implementation counts them from its own activity.)
+  [[nodiscard]] virtual bool busy_at(const sc_core::sc_time& t) const { return m_busy && t < m_end; }
+  [[nodiscard]] virtual std::uint64_t jobs() const { return m_total_jobs; }
+  [[nodiscard]] virtual std::uint64_t errors() const { return m_errors; }
+  [[nodiscard]] virtual std::uint64_t busy_cycles() const { return m_total_cycles; }
+  [[nodiscard]] virtual std::uint64_t operations() const { return m_ops; }
+  [[nodiscard]] virtual sc_core::sc_time busy_time() const { return m_busy_time; }
+  [[nodiscard]] virtual std::uint64_t dma_bytes() const { return m_dma_bytes; }
   // Kind-specific figures for the run report: name -> value.
   [[nodiscard]] virtual std::vector<std::pair<std::string, double>> report() const { return {}; }
 
@@ -179,7 +234,13 @@ class accelerator : public core::peripheral {
   void on_done_event();  // SC_METHOD
 
   instance m_inst;
+  dma_timing m_dma_timing;
   std::function<bool(std::uint64_t, std::uint64_t)> m_mapped;
+  std::vector<region> m_regions;
+  std::uint64_t m_starts = 0;
+  std::uint64_t m_job_ops = 0;
+  std::uint64_t m_irq_raises = 0;
+  std::vector<std::pair<std::uint64_t, std::vector<unsigned char>>> m_job_writes;  // while on_job_end is set
   // The job in flight.
   bool m_busy = false;
   sc_core::sc_time m_start_time;

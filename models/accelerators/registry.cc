@@ -86,7 +86,20 @@ std::unique_ptr<accelerator> registry::make(instance inst) const {
     if (!known)
       throw core::config_error(inst.name + ".power." + n + ": not a power source of kind " + inst.kind);
   }
-  return k->make(inst);
+  if (inst.impl == "tlm") return k->make(inst);
+  if (inst.impl != "rtl" && inst.impl != "lockstep")
+    throw core::config_error(inst.name + ".impl: '" + inst.impl + "' is not an implementation (tlm, rtl, lockstep)");
+  if (!k->make_rtl)
+    throw core::config_error(inst.name + ".impl = " + inst.impl + ": kind " + inst.kind +
+                             " has no RTL implementation (" + rtl_kinds() + " have)");
+  return k->make_rtl(inst);
+}
+
+std::string registry::rtl_kinds() const {
+  std::string s;
+  for (const kind_info& k : m_kinds)
+    if (k.make_rtl) s += (s.empty() ? "" : ", ") + k.name;
+  return s.empty() ? std::string("no kind") : s;
 }
 
 }  // namespace edgevp::accel

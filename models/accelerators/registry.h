@@ -73,6 +73,12 @@ struct instance {
   std::map<std::string, param> params;                        // every kind key (defaults filled in)
   std::map<std::string, core::power::curve> power_overrides;  // kind power sources given
   double reset_voltage = 0.8;                                 // V: where formula defaults are evaluated
+  // Implementation (docs/rtl.md): "tlm" (the model), "rtl" (the verilated RTL behind AXI bridges),
+  // "lockstep" (the RTL, with the model fed every job and compared: the first mismatch ends the run).
+  std::string impl = "tlm";
+  std::uint64_t rtl_timeout = 1000;  // cycles before a register access to the RTL is an error
+  bool rtl_fault = false;            // test only: the RTL's fault switch (a wrong output byte)
+  std::string rtl_vcd;               // the RTL's waveform file ("" = none)
 
   [[nodiscard]] std::uint64_t integer(const std::string& key) const;
   [[nodiscard]] double real(const std::string& key) const;
@@ -92,6 +98,8 @@ struct kind_info {
   core::peripheral_power default_power;  // register access, leakage, background
   // Builds an instance; throws core::config_error naming the key on an impossible configuration.
   std::function<std::unique_ptr<accelerator>(const instance&)> make;
+  // Builds the RTL implementation (impl = rtl or lockstep); empty when the kind has none.
+  std::function<std::unique_ptr<accelerator>(const instance&)> make_rtl;
 };
 
 class registry {
@@ -105,6 +113,8 @@ class registry {
   [[nodiscard]] const std::vector<kind_info>& kinds() const { return m_kinds; }
   // "cim-analog, cim-digital"
   [[nodiscard]] std::string names() const;
+  // The kinds with an RTL implementation, "cim-digital".
+  [[nodiscard]] std::string rtl_kinds() const;
 
   // Fills in the defaults of `inst`'s kind for keys not set, then builds it. Throws
   // core::config_error naming the instance's key (unknown kind, ...).

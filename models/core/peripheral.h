@@ -85,6 +85,8 @@ class peripheral : public sc_core::sc_module {
   virtual void power_changed(power::state from, power::state to);
   [[nodiscard]] bool domain_on() const { return m_power.domain() == nullptr || m_power.domain()->is_on(); }
   [[nodiscard]] const clock* clock_source() const { return m_clock; }
+  // For models that serve accesses without serve() (an RTL block behind a bridge): their counts.
+  access_counters& bus_accesses() { return m_accesses; }
 
   virtual void b_transport(tlm::tlm_generic_payload& tx, sc_core::sc_time& delay);
   virtual unsigned int transport_dbg(tlm::tlm_generic_payload& tx);

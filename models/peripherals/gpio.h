@@ -79,7 +79,7 @@ class gpio : public core::peripheral {
   void set_input(unsigned pin, bool level);
   [[nodiscard]] std::uint32_t external_inputs() const { return m_external; }
   [[nodiscard]] std::uint32_t levels() const;          // INPUT
-  [[nodiscard]] std::uint32_t driven_outputs() const;  // OUTPUT & OUTPUT_EN
+  [[nodiscard]] virtual std::uint32_t driven_outputs() const;  // OUTPUT & OUTPUT_EN
 
   core::reg<std::uint32_t> input{this, "INPUT", 0x00, 0, core::access::ro};
   core::reg<std::uint32_t> output{this, "OUTPUT", 0x04, 0, core::access::rw};
@@ -92,9 +92,11 @@ class gpio : public core::peripheral {
  protected:
   void reset_state() override;
   void after_access(const tlm::tlm_generic_payload& tx, bool debug) override;
+  // Latches edges since the last update, drives outputs and lines (an RTL implementation,
+  // models/rtl/gpio_rtl.cc, hands the levels to its block instead).
+  virtual void update();
 
  private:
-  void update();         // latch edges since m_last, outputs, lines
   void play_stimulus();  // SC_METHOD: applies the events that are due, waits for the next
 
   std::vector<gpio_event> m_stimulus;

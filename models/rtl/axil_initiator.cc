@@ -1,5 +1,8 @@
 #include "models/rtl/axil_initiator.h"
 
+#include <cstdio>
+#include <cstring>
+
 namespace edgevp::rtl {
 
 axil_initiator::axil_initiator(const axil_pins& pins) : m_pins(pins) {
@@ -120,6 +123,50 @@ void axil_initiator::update(const clocked& /*c*/) {
     m_active = false;
   }
   m_hs_a = m_hs_w = m_hs_resp = false;
+}
+
+void serve_register_access(clocked& c, axil_initiator& lite, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay,
+                           std::uint64_t timeout, const std::string& block) {
+  const std::uint64_t addr = tx.get_address();
+  const unsigned len = tx.get_data_length();
+  if (!tx.is_read() && !tx.is_write()) {
+    tx.set_response_status(tlm::TLM_OK_RESPONSE);
+    return;
+  }
+  if (tx.get_byte_enable_ptr() != nullptr) {
+    tx.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+    return;
+  }
+  // The registers are 32-bit, as in the TLM models' register base: other sizes are refused.
+  if (len != 4 || addr % 4 != 0 || tx.get_streaming_width() < len || addr > 0xFFFF) {
+    tx.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
+    return;
+  }
+  const auto word = static_cast<std::uint16_t>(addr & ~std::uint64_t{3});
+  const unsigned shift = static_cast<unsigned>(addr % 4);
+  unsigned char* data = tx.get_data_ptr();
+  const bool was_hung = lite.hung();
+  axil_initiator::result r;
+  if (tx.is_write()) {
+    unsigned char bytes[4] = {0, 0, 0, 0};
+    std::memcpy(bytes + shift, data, len);
+    std::uint32_t v = 0;
+    std::memcpy(&v, bytes, 4);
+    r = lite.write(c, word, v, static_cast<std::uint8_t>(((1u << len) - 1u) << shift), timeout);
+  } else {
+    r = lite.read(c, word, timeout);
+    unsigned char bytes[4];
+    std::memcpy(bytes, &r.data, 4);
+    if (r.status == tlm::TLM_OK_RESPONSE) std::memcpy(data, bytes + shift, len);
+  }
+  delay += c.period() * static_cast<double>(r.cycles);
+  if (r.timed_out && !was_hung)
+    std::fprintf(stderr,
+                 "edgevp: error: %s: AXI4-Lite %s at offset 0x%llx timed out after %llu cycles waiting for %s; "
+                 "the block is hung: its accesses fail until it is reset (power-cycle its domain)\n",
+                 block.c_str(), tx.is_write() ? "write" : "read", static_cast<unsigned long long>(addr),
+                 static_cast<unsigned long long>(r.cycles), r.waiting_for.c_str());
+  tx.set_response_status(r.status);
 }
 
 }  // namespace edgevp::rtl

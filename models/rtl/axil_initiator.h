@@ -59,4 +59,13 @@ class axil_initiator final : public participant {
   std::uint8_t m_resp = 0;
 };
 
+// A TLM access to a register window (offsets in `tx`) served through `lite` on block `c`: one
+// 32-bit AXI4-Lite access. Other sizes, unaligned offsets and byte enables are refused
+// (TLM_BURST_ERROR_RESPONSE / TLM_BYTE_ENABLE_ERROR_RESPONSE) without touching the pins, as the
+// TLM models' register base refuses them. SLVERR / DECERR come back as the TLM errors of axi.h.
+// The handshake cycles are added to `delay`. On a timeout the message naming `block` goes to
+// stderr (once per hang) and the access gets TLM_GENERIC_ERROR_RESPONSE.
+void serve_register_access(clocked& c, axil_initiator& lite, tlm::tlm_generic_payload& tx, sc_core::sc_time& delay,
+                           std::uint64_t timeout, const std::string& block);
+
 }  // namespace edgevp::rtl

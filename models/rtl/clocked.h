@@ -66,7 +66,7 @@ class clocked {
   virtual void eval() = 0;
   [[nodiscard]] virtual bool busy() const = 0;
   // Waveform hook: called after each eval with the time of that edge.
-  virtual void dump(const sc_core::sc_time& t) {}
+  virtual void dump(const sc_core::sc_time& /*t*/) {}
 
  private:
   const core::clock* m_clock = nullptr;

@@ -13,6 +13,7 @@
 
 #include "models/accelerators/cim/cim.h"
 #include "tests/unit/accel_bench.h"
+#include "tests/unit/cim_descriptors.h"
 
 namespace {
 
@@ -20,14 +21,9 @@ using edgevp::accel::error;
 using edgevp::accel::instance;
 using edgevp::accel::param;
 using namespace edgevp::test;
+using namespace edgevp::test::cim_desc;
 namespace status_bits = edgevp::accel::status_bits;
 using sc_core::sc_time;
-
-constexpr std::uint64_t desc_addr = sram_base + 0x100;
-constexpr std::uint64_t w_addr = sram_base + 0x10000;
-constexpr std::uint64_t in_addr = sram_base + 0x30000;
-constexpr std::uint64_t out_addr = sram_base + 0x50000;
-constexpr std::uint64_t bias_addr = sram_base + 0x70000;
 
 instance make(const char* kind) {
   instance i;
@@ -48,39 +44,6 @@ std::int8_t requant(std::int64_t acc, std::int32_t scale, unsigned shift, bool r
   if (shift > 0) y = (y + (static_cast<i128>(1) << (shift - 1))) >> shift;
   if (relu && y < 0) y = 0;
   return static_cast<std::int8_t>(y < -128 ? -128 : y > 127 ? 127 : static_cast<int>(y));
-}
-
-struct mvm_args {
-  unsigned row0 = 0, rows = 0, col0 = 0, cols = 0, batch = 1, in_bits = 8;
-  std::uint32_t in_stride = 0, out_stride = 0;
-  bool bias = false, relu = false, out32 = false;
-  std::int32_t scale = 1;
-  unsigned shift = 0, adc_shift = 0;
-};
-
-std::vector<std::uint32_t> load_desc(unsigned row0, unsigned rows, unsigned col0, unsigned cols,
-                                     unsigned w_bits, std::uint32_t stride) {
-  return {1u,     0, static_cast<std::uint32_t>(w_addr), stride, row0 | (rows << 16), col0 | (cols << 16),
-          w_bits, 0};
-}
-std::vector<std::uint32_t> mvm_desc(const mvm_args& a) {
-  const std::uint32_t fl = (a.relu ? 1u : 0u) | (a.out32 ? 2u : 0u);
-  return {2u | (fl << 8),
-          0,
-          static_cast<std::uint32_t>(in_addr),
-          a.in_stride,
-          static_cast<std::uint32_t>(out_addr),
-          a.out_stride,
-          a.row0 | (a.rows << 16),
-          a.col0 | (a.cols << 16),
-          a.batch,
-          a.in_bits,
-          a.bias ? static_cast<std::uint32_t>(bias_addr) : 0u,
-          static_cast<std::uint32_t>(a.scale),
-          a.shift,
-          a.adc_shift,
-          0,
-          0};
 }
 
 struct cim_fixture {
@@ -128,14 +91,6 @@ struct cim_fixture {
     return b.err_code();
   }
 };
-
-std::vector<std::int8_t> random_bytes(std::size_t n, std::uint32_t seed) {
-  std::mt19937 g(seed);
-  std::vector<std::int8_t> v(n);
-  for (auto& x : v)
-    x = static_cast<std::int8_t>(g() & 0xFF);  // full byte range: the model keeps the low bits
-  return v;
-}
 
 // --- digital ---------------------------------------------------------------------------------
 

@@ -160,22 +160,31 @@ sc_core::sc_time cim::mvm(job& j) {
   std::vector<std::int32_t> b(cols, 0);
   if (bias != 0 && !j.read(bias, b.data(), 4ull * cols, t_in)) return t_in;
 
-  std::vector<std::int8_t> xbytes(rows);
+  std::vector<std::int8_t> xbytes[2] = {std::vector<std::int8_t>(rows), std::vector<std::int8_t>(rows)};
   std::vector<std::int32_t> x(rows);
   std::vector<std::int64_t> acc(cols);
   std::vector<unsigned char> y(std::size_t{cols} * elem);
   const sc_core::sc_time vt = vector_time(j, in_bits);
   sc_core::sc_time c_end = t_in + fill_time(j);  // the compute stage is free after the fill
   sc_core::sc_time t_out = t_in;
-  // Two input buffers: vector v is read once the compute of vector v - 2 has freed its buffer.
+  // Two input buffers: vector v is read once the compute of vector v - 2 has freed its buffer,
+  // and (in time order, so the interconnect sees it first) before the result of v - 1 is written.
   sc_core::sc_time freed[2] = {t_in, t_in};
+  sc_core::sc_time arrived[2] = {t_in, t_in};
+  if (!j.read(in, xbytes[0].data(), rows, t_in)) return t_in;
+  arrived[0] = t_in;
   for (std::uint32_t v = 0; v < batch; ++v) {
-    t_in = std::max(t_in, freed[v % 2]);
-    if (!j.read(in + std::uint64_t{v} * in_stride, xbytes.data(), rows, t_in)) return t_in;
-    for (unsigned r = 0; r < rows; ++r) x[r] = sign_extend(static_cast<std::uint8_t>(xbytes[r]), in_bits);
+    const std::vector<std::int8_t>& xb = xbytes[v % 2];
+    for (unsigned r = 0; r < rows; ++r) x[r] = sign_extend(static_cast<std::uint8_t>(xb[r]), in_bits);
     multiply(x.data(), row0, rows, col0, cols, in_bits, adc_shift, acc.data());
-    c_end = std::max(c_end, t_in) + vt;
+    c_end = std::max(c_end, arrived[v % 2]) + vt;
     freed[v % 2] = c_end;
+    bool read_failed = false;
+    if (v + 1 < batch) {
+      t_in = std::max(t_in, freed[(v + 1) % 2]);
+      read_failed = !j.read(in + std::uint64_t{v + 1} * in_stride, xbytes[(v + 1) % 2].data(), rows, t_in);
+      arrived[(v + 1) % 2] = t_in;
+    }
     for (unsigned c = 0; c < cols; ++c) {
       const std::int64_t a = acc[c] + b[c];
       if (out32) {
@@ -187,9 +196,11 @@ sc_core::sc_time cim::mvm(job& j) {
       }
     }
     t_out = std::max(t_out, c_end);
-    if (!j.write(out + std::uint64_t{v} * out_stride, y.data(), y.size(), t_out)) return t_out;
+    // A failed read of vector v + 1 still lets vector v complete (the first error is reported).
+    if (!j.write(out + std::uint64_t{v} * out_stride, y.data(), y.size(), t_out, read_failed)) return t_out;
     ++m_vectors;
     m_cell_slots += std::uint64_t{m_rows} * m_cols;
+    if (read_failed) return std::max(t_out, t_in);
   }
   m_compute_time += vt * static_cast<double>(batch);
   return t_out;

@@ -98,6 +98,11 @@ class cim : public accelerator {
   sc_core::sc_time m_compute_time;
 };
 
+// The digital kind's power sources (MAC energy per precision, row write), counted from `mac`
+// ([input 4/8][weight 4/8]) and `rows_written`: shared by its TLM and RTL implementations.
+void add_digital_power(core::power::component& p, const instance& inst, unsigned cols,
+                       const std::uint64_t (&mac)[2][2], const std::uint64_t* rows_written);
+
 // The kinds, for kinds.cc.
 kind_info digital_kind();
 kind_info analog_kind();

@@ -6,6 +6,7 @@
 
 #include "models/accelerators/cim/cim.h"
 #include "models/core/errors.h"
+#include "models/rtl/cim_digital_rtl.h"
 
 namespace edgevp::accel::cim {
 
@@ -34,13 +35,16 @@ class cim_digital final : public cim {
         m_col_bits(m_cols, 8),
         m_row_writes(m_rows, 0) {
     precisions.set((1u << 3) | (1u << 7));
+    dma_timing et;
+    et.read_setup = bounded(inst, "dma_read_setup", 1000);
+    et.write_setup = bounded(inst, "dma_write_setup", 1000);
+    et.read_burst = bounded(inst, "dma_read_burst", 1000);
+    et.write_burst = bounded(inst, "dma_write_burst", 1000);
+    et.beat_bytes = static_cast<unsigned>(bounded(inst, "dma_beat", 4096));
+    et.dispatch = bounded(inst, "dispatch", 1000);
+    set_dma_timing(et);
     max_writes.on_read([this] { return static_cast<std::uint32_t>(m_max_row_writes); });
-    core::power::component& p = power();
-    p.add_event("mac_i4w4", inst.power_source("mac_i4w4", mac_i4w4), {&m_mac[0][0]});
-    p.add_event("mac_i4w8", inst.power_source("mac_i4w8", mac_mixed), {&m_mac[0][1]});
-    p.add_event("mac_i8w4", inst.power_source("mac_i8w4", mac_mixed), {&m_mac[1][0]});
-    p.add_event("mac_i8w8", inst.power_source("mac_i8w8", mac_i8w8), {&m_mac[1][1]});
-    p.add_event("row_write", inst.power_source("row_write", sram_write_bit * 8 * m_cols), {&m_rows_written});
+    add_digital_power(power(), inst, m_cols, m_mac, &m_rows_written);
   }
 
   static constexpr std::uint8_t digital_code = 0x01;
@@ -111,6 +115,15 @@ class cim_digital final : public cim {
 
 }  // namespace
 
+void add_digital_power(core::power::component& p, const instance& inst, unsigned cols,
+                       const std::uint64_t (&mac)[2][2], const std::uint64_t* rows_written) {
+  p.add_event("mac_i4w4", inst.power_source("mac_i4w4", mac_i4w4), {&mac[0][0]});
+  p.add_event("mac_i4w8", inst.power_source("mac_i4w8", mac_mixed), {&mac[0][1]});
+  p.add_event("mac_i8w4", inst.power_source("mac_i8w4", mac_mixed), {&mac[1][0]});
+  p.add_event("mac_i8w8", inst.power_source("mac_i8w8", mac_i8w8), {&mac[1][1]});
+  p.add_event("row_write", inst.power_source("row_write", sram_write_bit * 8 * cols), {rows_written});
+}
+
 kind_info digital_kind() {
   kind_info k;
   k.name = "cim-digital";
@@ -120,6 +133,17 @@ kind_info digital_kind() {
       {"rows", param::of(std::uint64_t{256}), "array rows (inputs)"},
       {"cols", param::of(std::uint64_t{256}), "array columns (outputs)"},
       {"pipeline", param::of(std::uint64_t{4}), "adder-tree and accumulate latency, cycles per descriptor"},
+      // The DMA engine and sequencer of the RTL (rtl/edgevp_cim_digital.sv, edgevp_axi_dma_*.sv):
+      // 0 everywhere gives the interconnect's timing alone.
+      {"dma_read_setup", param::of(std::uint64_t{5}),
+       "DMA cycles per read transfer (command, address phase, completion)"},
+      {"dma_write_setup", param::of(std::uint64_t{3}), "DMA cycles per write transfer (command, completion)"},
+      {"dma_read_burst", param::of(std::uint64_t{1}), "DMA cycles per read burst (its first beat)"},
+      {"dma_write_burst", param::of(std::uint64_t{2}),
+       "DMA cycles per write burst (its address phase and first beat)"},
+      {"dma_beat", param::of(std::uint64_t{8}),
+       "DMA data bus bytes: a burst not aligned to it moves one beat more (0: not counted)"},
+      {"dispatch", param::of(std::uint64_t{1}), "cycles to decode a descriptor before it executes"},
   };
   k.power = {
       {"mac_i4w4", 'J', mac_i4w4, "energy per MAC, 4-bit inputs and weights (254 TOPS/W)", ""},
@@ -132,6 +156,7 @@ kind_info digital_kind() {
   k.make = [](const instance& inst) -> std::unique_ptr<accelerator> {
     return std::make_unique<cim_digital>(inst.name.c_str(), inst);
   };
+  k.make_rtl = rtl::make_cim_digital;
   return k;
 }
 

@@ -27,8 +27,6 @@
 //
 // Reset (rst_n low at a clock edge) clears the registers and the AXI state and takes the outside
 // levels as the reference for the next edges (the outside world keeps driving them).
-// The file is named after the block (rtl/<block>.sv), the module carries the edgevp_ prefix.
-/* verilator lint_off DECLFILENAME */
 module edgevp_gpio (
     input  logic        clk,
     input  logic        rst_n,
@@ -223,4 +221,3 @@ module edgevp_gpio (
   assign busy = aw_held_q | w_held_q | s_bvalid | s_rvalid | (changed != 32'h0);
 
 endmodule
-/* verilator lint_on DECLFILENAME */

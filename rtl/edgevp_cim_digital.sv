@@ -18,16 +18,13 @@
 // an error response has already written the bytes that arrived before it (the TLM array is left
 // untouched); after a write error response, bursts already issued may have written, and up to two
 // later vectors may have been computed (MAC counters); row write counts are 32-bit.
-// The file name is fixed by the integration (rtl/cim_digital.sv), the module name by the edgevp_
-// prefix: they cannot match.
-/* verilator lint_off DECLFILENAME */
 module edgevp_cim_digital #(
   parameter int unsigned ROWS = 256,
   parameter int unsigned COLS = 256
 ) (
   input  logic         clk,
   input  logic         rst_n,        // synchronous, active low: everything to reset, weights to 0
-  // AXI4-Lite slave: the register window (offset in_map the window)
+  // AXI4-Lite slave: the register window (offset in the window)
   input  logic [15:0]  s_awaddr,  input  logic s_awvalid, output logic s_awready,
   input  logic [31:0]  s_wdata,   input  logic [3:0] s_wstrb, input logic s_wvalid, output logic s_wready,
   output logic [1:0]   s_bresp,   output logic s_bvalid,  input  logic s_bready,
@@ -57,7 +54,12 @@ module edgevp_cim_digital #(
   output logic [63:0]  act_mac_i4w4, act_mac_i4w8, act_mac_i8w4, act_mac_i8w8,
   output logic [63:0]  act_rows_written,
   output logic [63:0]  act_macs,        // all MACs (OPS = 2 x MACs)
-  output logic [31:0]  dbg_desc         // address of the descriptor being executed (for reports)
+  output logic [31:0]  dbg_desc,        // address of the descriptor being executed (for reports)
+  // the registers as the wrapper's job monitor sees them (no bus access, no side effects)
+  output logic [31:0]  dbg_status,      // STATUS as read
+  output logic [31:0]  dbg_err_desc,
+  output logic [31:0]  dbg_err_addr,
+  output logic [31:0]  dbg_jobs
 );
   localparam int unsigned RI = $clog2(ROWS);       // row index
   localparam int unsigned CI = $clog2(COLS);       // column index
@@ -219,6 +221,10 @@ module edgevp_cim_digital #(
   assign busy = running || !rd_idle || !wr_idle;
   assign irq = ctrl_irq_en && (st_done || st_err);
   assign dbg_desc = cur;
+  assign dbg_status = {16'd0, st_code, 5'd0, st_err, st_done, running};
+  assign dbg_err_desc = err_desc;
+  assign dbg_err_addr = err_addr;
+  assign dbg_jobs = jobs;
 
   // ------------------------------------------------------------------------------------------
   // Job FSM, registers, counters
@@ -755,7 +761,7 @@ module edgevp_cim_digital #(
 
   // The large arrays (wmem, row_writes, ybuf) are written with blocking assignments: they are
   // cleared and computed in loops that are not unrolled (Verilator does not support non-blocking
-  // assignments to arrays in_map such loops, and unrolling 64K cells would ruin host speed). Only
+  // assignments to arrays in such loops, and unrolling 64K cells would ruin host speed). Only
   // this block writes them, and no other block reads an element in the cycle it is written (the
   // weights and row counts only here; a result buffer only once the write engine has it).
   /* verilator lint_off BLKSEQ */
