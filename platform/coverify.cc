@@ -28,9 +28,9 @@ std::string hex(std::uint64_t v) {
   return b;
 }
 
-// "run.json" -> "run.tlm.json"; "trace" -> "trace.tlm".
+// Each run's output files: "run.json" -> "run.tlm.json"; "trace" -> "trace.tlm".
 std::string tagged(const std::string& path, const std::string& tag) {
-  if (path.empty()) return path;
+  if (path.empty() || path.rfind("/dev/", 0) == 0) return path;  // /dev/null, /dev/stdout stay
   const std::size_t slash = path.find_last_of('/');
   const std::size_t dot = path.find_last_of('.');
   if (dot == std::string::npos || (slash != std::string::npos && dot < slash) || dot == slash + 1)
