@@ -2,7 +2,8 @@
 //
 // Each block has its own VerilatedContext, so blocks do not share time or trace state. The
 // waveform (Verilator tracing, compiled in; opened by --rtl-vcd) is stamped with the block's local
-// time in picoseconds, the time edgevp's own VCD uses, so the two line up in a viewer. The clock
+// time in picoseconds of simulated time, the time base of edgevp's own VCD (whose timescale is 1 ns), so the
+// two line up. The clock
 // shows edges only where the block was stepped: idle stretches are gated.
 //
 // Include the model's header (and so verilated.h) before any SystemC header: Verilator takes
