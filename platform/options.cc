@@ -1,17 +1,22 @@
 #include "platform/options.h"
 
 #include <cctype>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include <boost/program_options.hpp>
+#include <nlohmann/json.hpp>
 
 #include "platform/units.h"
 
 namespace edgevp::platform {
 
 namespace po = boost::program_options;
+using core::param_spec;
+using core::param_value;
 
 namespace {
 
@@ -63,6 +68,7 @@ po::options_description run_description() {
       ("version", "print the version and exit")
       ("config,c", po::value<std::vector<std::string>>()->composing(),
        "read options from a .cfg file (`key = value` lines; repeatable, later files win; the command line wins over all)")
+      ("config-from-report", po::value<std::string>(), "take the configuration of the run that wrote the JSON report FILE (its `configuration` section: every key with its value and origin) as the lowest-priority source, so `edgevp --config-from-report run.json` reruns it; outputs (--report, --vcd, ...) are not taken")
       ("scenario", po::value<std::string>(), "run a scenario file (configuration + firmware + expectations) and check it")
       ("firmware", po::value<std::string>(), "firmware ELF image (also the positional argument)")
       ("firmware-dir", po::value<std::string>(), "where firmware names without a path are looked up as NAME.elf")
@@ -177,41 +183,25 @@ struct accel_decl {
 };
 
 // The options of one instance (`name` may be the placeholder NAME, for --help).
+// Every key of an instance of kind `k` (nullptr: the keys every instance has), with its declaration.
+std::vector<std::pair<std::string, param_spec>> accel_keys(const accel::kind_info* k) {
+  std::vector<std::pair<std::string, param_spec>> keys;
+  for (param_spec ps : accel::instance_keys()) {
+    if (ps.key == "kind") ps.help += " (" + accel::registry::builtin().names() + ")";
+    if (ps.key == "impl") ps.help += "; RTL exists for " + accel::registry::builtin().rtl_kinds();
+    keys.emplace_back(ps.key, ps);
+  }
+  if (k == nullptr) return keys;
+  for (const param_spec& ps : k->keys) keys.emplace_back(ps.key, ps);
+  for (const param_spec& ps : k->power) keys.emplace_back("power." + ps.key, ps);
+  return keys;
+}
+
+// The options of one instance (`name` may be the placeholder NAME, for --help): text values, parsed
+// and checked against their declarations by make_accels.
 void add_accel_options(po::options_description& d, const std::string& name, const accel::kind_info* k) {
-  const std::string n = name + ".";
-  d.add_options()
-      ((n + "kind").c_str(), po::value<std::string>(), ("accelerator kind (" + accel::registry::builtin().names() + ")").c_str())
-      ((n + "base").c_str(), po::value<u64_value>(), "base address (default 0x11000000 + 0x10000 x its index in accel)")
-      ((n + "size").c_str(), po::value<u64_value>(), "register window size (default 0x10000)")
-      ((n + "irq").c_str(), po::value<u64_value>(), "interrupt-controller source (default 8 + its index in accel)")
-      ((n + "latency").c_str(), po::value<time_value>(), "extra interconnect latency per access to its window")
-      ((n + "dma.burst").c_str(), po::value<u64_value>(), "bytes per DMA transaction (default 64)")
-      ((n + "impl").c_str(), po::value<std::string>(), ("implementation: tlm (the model, default), rtl (the verilated RTL behind AXI bridges), lockstep (the RTL with the model fed every job, the first mismatch ends the run); RTL exists for " + accel::registry::builtin().rtl_kinds()).c_str())
-      ((n + "rtl.timeout").c_str(), po::value<u64_value>(), "impl rtl/lockstep: cycles a register access may wait for the RTL's handshakes before it is an error (default 1000)")
-      ((n + "rtl.fault").c_str(), po::value<bool>(), "impl rtl/lockstep, test only: the RTL's fault switch (flips a bit of each MVM's first output byte) (default false)")
-      ((n + "power.access").c_str(), po::value<energy_value>(), "energy per register access (default 1 pJ)")
-      ((n + "power.leakage").c_str(), po::value<power_value>(), "leakage while powered (default: the kind's)")
-      ((n + "power.background").c_str(), po::value<power_value>(), "dynamic power while clocked (default 0)");
-  if (k == nullptr) return;
-  for (const accel::key_spec& ks : k->keys) {
-    const std::string key = n + ks.key;
-    const std::string help = ks.help + " (default " + ks.default_value.str() + ")";
-    switch (ks.default_value.type) {
-      case accel::param_type::integer: d.add_options()(key.c_str(), po::value<u64_value>(), help.c_str()); break;
-      case accel::param_type::real: d.add_options()(key.c_str(), po::value<double>(), help.c_str()); break;
-      case accel::param_type::time: d.add_options()(key.c_str(), po::value<time_value>(), help.c_str()); break;
-      case accel::param_type::boolean: d.add_options()(key.c_str(), po::value<bool>(), help.c_str()); break;
-    }
-  }
-  for (const accel::power_spec& ps : k->power) {
-    const std::string key = n + "power." + ps.name;
-    const std::string help =
-        ps.help + " (default " + (ps.default_value ? format_curve(*ps.default_value, ps.unit) : ps.default_help) + ")";
-    if (ps.unit == 'J')
-      d.add_options()(key.c_str(), po::value<energy_value>(), help.c_str());
-    else
-      d.add_options()(key.c_str(), po::value<power_value>(), help.c_str());
-  }
+  for (const auto& [key, ps] : accel_keys(k))
+    d.add_options()((name + "." + key).c_str(), po::value<std::string>(), ps.describe().c_str());
 }
 
 po::options_description accel_description(const std::vector<accel_decl>& decls) {
@@ -262,13 +252,79 @@ std::vector<std::string> accel_names(const std::string& list) {
   return names;
 }
 
-void parse_file(const std::string& path, const po::options_description& desc, po::variables_map& vm) {
+po::parsed_options parse_file(const std::string& path, const po::options_description& desc) {
   std::ifstream in(path);
   if (!in) throw usage_error("cannot read configuration file '" + path + "'");
   try {
-    po::store(po::parse_config_file(in, desc, false), vm);
+    return po::parse_config_file(in, desc, false);
   } catch (const po::error& e) {
     throw usage_error(path + ": " + e.what());
+  }
+}
+
+void parse_file(const std::string& path, const po::options_description& desc, po::variables_map& vm) {
+  const po::parsed_options parsed = parse_file(path, desc);
+  try {
+    po::store(parsed, vm);
+  } catch (const po::error& e) {
+    throw usage_error(path + ": " + e.what());
+  }
+}
+
+// The `configuration` section of a report (write_report): key -> values as written. Throws
+// usage_error naming the file when it is not a report edgevp wrote.
+std::vector<std::pair<std::string, std::vector<std::string>>> report_configuration(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw usage_error("option '--config-from-report': cannot read '" + path + "'");
+  nlohmann::json j;
+  try {
+    in >> j;
+  } catch (const nlohmann::json::exception& e) {
+    throw usage_error("option '--config-from-report': '" + path + "' is not JSON: " + e.what());
+  }
+  if (!j.is_object() || !j.contains("configuration") || !j["configuration"].is_object())
+    throw usage_error("option '--config-from-report': '" + path + "' has no configuration section (an edgevp report from --report)");
+  std::vector<std::pair<std::string, std::vector<std::string>>> out;
+  for (const auto& [key, e] : j["configuration"].items()) {
+    if (!e.is_object() || !e.contains("value"))
+      throw usage_error("option '--config-from-report': '" + path + "': configuration key '" + key + "' has no value");
+    if (!replayed(key)) continue;
+    std::vector<std::string> values;
+    const auto& v = e["value"];
+    if (v.is_string()) values.push_back(v.get<std::string>());
+    else if (v.is_array())
+      for (const auto& x : v) {
+        if (!x.is_string()) throw usage_error("option '--config-from-report': '" + path + "': key '" + key + "' has a value that is not text");
+        values.push_back(x.get<std::string>());
+      }
+    else throw usage_error("option '--config-from-report': '" + path + "': key '" + key + "' has a value that is not text");
+    out.emplace_back(key, values);
+  }
+  return out;
+}
+
+// A report's configuration as parsed options (values as written: no quoting to get wrong).
+po::parsed_options report_options(const std::string& path, const po::options_description& desc) {
+  po::parsed_options parsed(&desc);
+  for (auto& [key, values] : report_configuration(path)) {
+    po::option o(key, values);
+    o.original_tokens = values;
+    parsed.options.push_back(o);
+  }
+  return parsed;
+}
+
+// Which source gave each key: the first (highest-priority) one, as po::store decides.
+void record(const po::parsed_options& parsed, const std::string& origin, const std::string& file,
+            std::map<std::string, given_value>& given) {
+  for (const po::option& o : parsed.options) {
+    if (o.string_key.empty() || o.unregistered) continue;
+    auto it = given.find(o.string_key);
+    if (it == given.end()) {
+      given[o.string_key] = {o.value, origin, file};
+    } else if (it->second.origin == origin && it->second.file == file) {
+      it->second.values.insert(it->second.values.end(), o.value.begin(), o.value.end());  // repeated key
+    }
   }
 }
 
@@ -289,10 +345,6 @@ void get(const po::variables_map& vm, const char* key, double& out) {
 template <>
 void get(const po::variables_map& vm, const char* key, std::string& out) {
   if (vm.count(key) != 0) out = vm[key].as<std::string>();
-}
-template <>
-void get(const po::variables_map& vm, const char* key, bool& out) {
-  if (vm.count(key) != 0) out = vm[key].as<bool>();
 }
 
 std::uint32_t to_u32(const po::variables_map& vm, const char* key, std::uint64_t v) {
@@ -370,6 +422,8 @@ std::vector<accel_decl> discover_accels(int argc, const char* const* argv) {
   pos.add("pass1-positional", -1);
   po::variables_map vm;
   std::vector<std::pair<std::string, std::string>> kinds;  // (key, value), first wins
+  std::vector<std::pair<std::string, std::string>> report_kinds;
+  std::string report_accel;
   try {
     // `--NAME.kind=KIND` or `--NAME.kind KIND` on the command line.
     for (int i = 1; i < argc; ++i) {
@@ -390,6 +444,13 @@ std::vector<accel_decl> discover_accels(int argc, const char* const* argv) {
       files.assign(cfgs.rbegin(), cfgs.rend());
     }
     if (vm.count("scenario") != 0) files.push_back(vm["scenario"].as<std::string>());
+    if (vm.count("config-from-report") != 0) {
+      for (const auto& [key, values] : report_configuration(vm["config-from-report"].as<std::string>())) {
+        if (values.empty()) continue;
+        if (key == "accel" && report_accel.empty()) report_accel = values.front();
+        if (key.size() > 5 && key.compare(key.size() - 5, 5, ".kind") == 0) report_kinds.emplace_back(key, values.front());
+      }
+    }
     for (const std::string& f : files) {
       std::ifstream in(f);
       if (!in) continue;
@@ -403,8 +464,9 @@ std::vector<accel_decl> discover_accels(int argc, const char* const* argv) {
   } catch (const po::error&) {
     // Pass 2 reports it.
   }
-  const std::vector<std::string> names =
-      accel_names(vm.count("accel") != 0 ? vm["accel"].as<std::string>() : std::string("cim0,cim1"));
+  kinds.insert(kinds.end(), report_kinds.begin(), report_kinds.end());  // the report has the lowest priority
+  const std::vector<std::string> names = accel_names(
+      vm.count("accel") != 0 ? vm["accel"].as<std::string>() : !report_accel.empty() ? report_accel : std::string("cim0,cim1"));
   std::vector<accel_decl> decls;
   for (const std::string& n : names) {
     std::string kind = default_kind(n);
@@ -424,8 +486,10 @@ std::vector<accel_decl> discover_accels(int argc, const char* const* argv) {
   return decls;
 }
 
-// The instances' configuration from the parsed options.
-std::vector<accel::instance> make_accels(const po::variables_map& vm, const std::vector<accel_decl>& decls) {
+// The instances' configuration from the parsed options: each value parsed by its declaration
+// (a relative path against the directory of the file that gave it).
+std::vector<accel::instance> make_accels(const po::variables_map& vm, const std::vector<accel_decl>& decls,
+                                         const std::map<std::string, given_value>& given) {
   std::vector<accel::instance> out;
   for (std::size_t i = 0; i < decls.size(); ++i) {
     const accel_decl& d = decls[i];
@@ -437,48 +501,74 @@ std::vector<accel::instance> make_accels(const po::variables_map& vm, const std:
     a.size = accel_window_size;
     a.irq = accel_first_irq + static_cast<unsigned>(i);
     a.power = k.default_power;
-    const std::string n = d.name + ".";
-    get(vm, (n + "base").c_str(), a.base);
-    get(vm, (n + "size").c_str(), a.size);
-    std::uint64_t irq = a.irq;
-    get(vm, (n + "irq").c_str(), irq);
-    a.irq = irq > 0xFFFF ? 0 : static_cast<unsigned>(irq);  // resolve() reports it
-    get(vm, (n + "latency").c_str(), a.latency);
-    get(vm, (n + "dma.burst").c_str(), a.dma_burst);
-    if (a.dma_burst < 4 || a.dma_burst > 4096) throw usage_error("option '" + n + "dma.burst' must be 4..4096 bytes");
-    get(vm, (n + "impl").c_str(), a.impl);
-    if (a.impl != "tlm" && a.impl != "rtl" && a.impl != "lockstep")
-      throw usage_error("option '" + n + "impl': '" + a.impl + "' is not an implementation (tlm, rtl, lockstep)");
-    if (a.impl != "tlm" && !k.make_rtl)
-      throw usage_error("option '" + n + "impl': kind " + d.kind + " has no RTL implementation (RTL exists for " +
-                        accel::registry::builtin().rtl_kinds() + ")");
-    get(vm, (n + "rtl.timeout").c_str(), a.rtl_timeout);
-    if (a.rtl_timeout == 0 || a.rtl_timeout > 100000000)
-      throw usage_error("option '" + n + "rtl.timeout' must be 1..100000000 cycles");
-    get(vm, (n + "rtl.fault").c_str(), a.rtl_fault);
-    if (vm.count(n + "power.access") != 0) a.power.access = vm[n + "power.access"].as<energy_value>().c;
-    if (vm.count(n + "power.leakage") != 0) a.power.leakage = vm[n + "power.leakage"].as<power_value>().c;
-    if (vm.count(n + "power.background") != 0) a.power.background = vm[n + "power.background"].as<power_value>().c;
-    for (const accel::key_spec& ks : k.keys) {
-      const std::string key = n + ks.key;
-      if (vm.count(key) == 0) continue;
-      accel::param p = ks.default_value;
-      switch (p.type) {
-        case accel::param_type::integer: p.integer = vm[key].as<u64_value>().v; break;
-        case accel::param_type::real: p.real = vm[key].as<double>(); break;
-        case accel::param_type::time: p.time = vm[key].as<time_value>().t; break;
-        case accel::param_type::boolean: p.boolean = vm[key].as<bool>(); break;
+    const std::size_t common = accel::instance_keys().size();
+    const auto keys = accel_keys(&k);
+    for (std::size_t j = 0; j < keys.size(); ++j) {
+      const auto& [key, ps] = keys[j];
+      const std::string full = d.name + "." + key;
+      if (vm.count(full) == 0) continue;
+      auto g = given.find(full);
+      const std::string base_dir = g == given.end() || g->second.file.empty() ? "" : dir_of(g->second.file);
+      try {
+        const param_value v = ps.parse(vm[full].as<std::string>(), base_dir, d.name + ".");
+        if (j < common)
+          accel::set_instance_key(a, key, v);
+        else if (key.rfind("power.", 0) == 0)
+          a.power_overrides[ps.key] = v.curve;
+        else
+          a.params.set(ps.key, v);
+      } catch (const core::param_error& e) {
+        throw usage_error(e.what());
       }
-      a.params[ks.key] = p;
     }
-    for (const accel::power_spec& ps : k.power) {
-      const std::string key = n + "power." + ps.name;
-      if (vm.count(key) == 0) continue;
-      a.power_overrides[ps.name] = ps.unit == 'J' ? vm[key].as<energy_value>().c : vm[key].as<power_value>().c;
+    try {
+      accel::registry::builtin().check(a);
+    } catch (const core::param_error& e) {
+      throw usage_error(e.what());
     }
     out.push_back(std::move(a));
   }
   return out;
+}
+
+// The effective configuration: files as resolved, and every declared key of each instance.
+void complete_configuration(parsed_options& p) {
+  auto resolved = [&p](const std::string& key, const std::string& value) {
+    if (value.empty()) return;
+    auto it = p.configuration.find(key);
+    if (it == p.configuration.end()) p.configuration[key] = {{value}, "scenario", p.run.scenario};
+    else it->second.values = {value};
+  };
+  resolved("firmware", p.run.firmware);
+  resolved("gpio.stimulus", p.soc.gpio_stimulus_file);
+  resolved("uart.rx_file", p.soc.uart_rx_file);
+  p.configuration.erase("scenario.firmware");  // `firmware` is the resolved one
+  if (p.configuration.count("accel") == 0) {
+    std::string names;
+    for (const accel::instance& a : p.soc.accels) names += (names.empty() ? "" : ",") + a.name;
+    p.configuration["accel"] = {{names.empty() ? std::string("none") : names}, "default", ""};
+  }
+  for (const accel::instance& a : p.soc.accels) {
+    const accel::kind_info& k = *accel::registry::builtin().find(a.kind);
+    auto add = [&](const std::string& key, const std::string& value) {
+      if (p.configuration.count(a.name + "." + key) == 0) p.configuration[a.name + "." + key] = {{value}, "default", ""};
+    };
+    add("kind", a.kind);
+    char buf[24];
+    std::snprintf(buf, sizeof(buf), "0x%08llx", static_cast<unsigned long long>(a.base));
+    add("base", buf);
+    add("irq", std::to_string(a.irq));
+    param_value leakage;
+    leakage.type = core::param_type::power;
+    leakage.curve = a.power.leakage;
+    add("power.leakage", leakage.str());
+    for (const param_spec& ps : accel::instance_keys())
+      if (ps.has_default()) add(ps.key, ps.default_value.str());
+    for (const param_spec& ps : k.keys)
+      if (ps.has_default()) add(ps.key, ps.default_value.str());
+    for (const param_spec& ps : k.power)
+      if (ps.has_default()) add("power." + ps.key, ps.default_value.str());
+  }
 }
 
 }  // namespace
@@ -489,21 +579,34 @@ parsed_options parse_options(int argc, const char* const* argv) {
   const std::vector<accel_decl> decls = discover_accels(argc, argv);
   const po::options_description desc = all_description(decls);
   po::variables_map vm;
+  parsed_options p;
+  std::map<std::string, given_value>& given = p.configuration;
+  // Later sources lose in po::store (first stored wins): command line, then the last --config
+  // first, then the scenario file, then a report's configuration.
+  auto store = [&](const po::parsed_options& parsed, const std::string& origin, const std::string& file) {
+    try {
+      po::store(parsed, vm);
+    } catch (const po::error& e) {
+      throw usage_error(file.empty() ? std::string(e.what()) : file + ": " + e.what());
+    }
+    record(parsed, origin, file, given);
+  };
   try {
-    po::store(po::command_line_parser(argc, argv).options(desc).positional(pos).run(), vm);
+    store(po::command_line_parser(argc, argv).options(desc).positional(pos).run(), "command line", "");
   } catch (const po::error& e) {
     throw usage_error(e.what());
   }
-  parsed_options p;
-  // Later sources lose in po::store (first stored wins): command line, then the last --config
-  // first, then the scenario file.
   if (vm.count("config") != 0) {
     p.run.configs = vm["config"].as<std::vector<std::string>>();
-    for (auto it = p.run.configs.rbegin(); it != p.run.configs.rend(); ++it) parse_file(*it, desc, vm);
+    for (auto it = p.run.configs.rbegin(); it != p.run.configs.rend(); ++it) store(parse_file(*it, desc), "file", *it);
   }
   if (vm.count("scenario") != 0) {
     p.run.scenario = vm["scenario"].as<std::string>();
-    parse_file(p.run.scenario, desc, vm);
+    store(parse_file(p.run.scenario, desc), "scenario", p.run.scenario);
+  }
+  if (vm.count("config-from-report") != 0) {
+    p.run.config_from_report = vm["config-from-report"].as<std::string>();
+    store(report_options(p.run.config_from_report, desc), "report", p.run.config_from_report);
   }
   try {
     po::notify(vm);
@@ -569,7 +672,7 @@ parsed_options parse_options(int argc, const char* const* argv) {
   get(vm, "bus.width", v);
   if (v == 0 || v > 4096) throw usage_error("option 'bus.width' must be 1..4096 bytes");
   s.bus.width_bytes = static_cast<unsigned>(v);
-  s.accels = make_accels(vm, decls);
+  s.accels = make_accels(vm, decls, given);
   get(vm, "rtl-vcd", s.rtl_vcd);
   get_block(vm, "rom", s.rom);
   get_block(vm, "clint", s.clint);
@@ -676,7 +779,18 @@ parsed_options parse_options(int argc, const char* const* argv) {
   }
   if (!r.scenario.empty() && sc.firmware.empty() && r.firmware.empty())
     throw usage_error(r.scenario + ": no scenario.firmware given");
+  complete_configuration(p);
   return p;
+}
+
+bool replayed(const std::string& key) {
+  static const char* const not_replayed[] = {
+      "help", "version", "config", "config-from-report", "scenario", "gen-memmap", "gdb", "gdb-wait", "quiet",
+      "coverify", "report", "vcd", "trace-insn", "power-vcd", "power-csv", "uart-out", "accel-log", "rtl-vcd",
+      "emram-image"};
+  for (const char* k : not_replayed)
+    if (key == k) return false;
+  return true;
 }
 
 }  // namespace edgevp::platform

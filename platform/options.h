@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -49,6 +50,7 @@ struct run_options {
   bool help = false;
   bool version = false;
   std::vector<std::string> configs;
+  std::string config_from_report;  // --config-from-report: the run's configuration from a report
   std::string firmware;
   std::string firmware_dir;
   std::string scenario;
@@ -72,11 +74,26 @@ struct run_options {
   std::uint64_t coverify_slack = 16;  // cycles allowed per job on top of the relative error
 };
 
+// A key the user gave, as written, and where (the report echoes it; --config-from-report replays it).
+struct given_value {
+  std::vector<std::string> values;  // as written (several for a repeatable key)
+  std::string origin;               // "command line", "file", "scenario", "report", or "default"
+  std::string file;                 // the file that gave it ("" for the command line and defaults)
+};
+
 struct parsed_options {
   run_options run;
   soc_config soc;
   scenario_spec scenario;
+  // The effective configuration: every key given (highest-priority source first wins), the
+  // firmware and input files as resolved, and every declared key of each accelerator instance
+  // with its value (origin "default" when not given).
+  std::map<std::string, given_value> configuration;
 };
+
+// Keys of the configuration that --config-from-report does not replay: where the run's outputs go
+// and how it is driven (a rerun names its own), not what is simulated.
+bool replayed(const std::string& key);
 
 // Throws usage_error (with a message naming the option or file) on any problem.
 parsed_options parse_options(int argc, const char* const* argv);

@@ -417,6 +417,17 @@ void write_report(const std::string& path, const parsed_options& opts, const run
   nlohmann::ordered_json j;
   j["edgevp_version"] = EDGEVP_VERSION;
   j["firmware"] = opts.run.firmware;
+  // The configuration that made this run (edgevp --config-from-report reruns it).
+  nlohmann::ordered_json cfg = nlohmann::ordered_json::object();
+  for (const auto& [key, g] : opts.configuration) {
+    nlohmann::ordered_json e;
+    if (g.values.size() == 1) e["value"] = g.values.front();
+    else e["value"] = g.values;
+    e["origin"] = g.origin;
+    if (!g.file.empty()) e["file"] = g.file;
+    cfg[key] = e;
+  }
+  j["configuration"] = cfg;
   j["exit"] = {{"reason", reason_name(r.reason)},
                {"firmware_code", r.firmware_code},
                {"process_code", r.process_code},

@@ -17,20 +17,21 @@
 #include <systemc>
 
 #include "models/core/power.h"
+#include "models/core/units.h"
 
 namespace edgevp::platform {
 
-std::optional<sc_core::sc_time> parse_time(const std::string& s);
-std::optional<std::uint64_t> parse_u64(const std::string& s);
-std::optional<double> parse_frequency(const std::string& s);
-std::optional<double> parse_voltage(const std::string& s);
-// unit: 'J' or 'W'. A number with an SI prefix (a f p n u m k M) and the unit letter, or a bare number.
-std::optional<double> parse_quantity(const std::string& s, char unit);
-std::optional<core::power::curve> parse_curve(const std::string& s, char unit);
-std::optional<std::vector<core::power::operating_point>> parse_opps(const std::string& s);
-std::string format_time(const sc_core::sc_time& t);  // "1.234 ms"
-std::string format_quantity(double v, char unit);     // "4.98 pJ"
-std::string format_curve(const core::power::curve& c, char unit);
+// The parsers live with the models (models/core/units.h); the CLI's value types below use them.
+using core::format_curve;
+using core::format_quantity;
+using core::format_time;
+using core::parse_curve;
+using core::parse_frequency;
+using core::parse_opps;
+using core::parse_quantity;
+using core::parse_time;
+using core::parse_u64;
+using core::parse_voltage;
 
 struct time_value {
   sc_core::sc_time t;

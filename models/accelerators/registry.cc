@@ -9,37 +9,45 @@
 
 namespace edgevp::accel {
 
-std::string param::str() const {
-  std::ostringstream os;
-  switch (type) {
-    case param_type::integer: os << integer; break;
-    case param_type::real: os << real; break;
-    case param_type::time: os << time.to_string(); break;
-    case param_type::boolean: os << (boolean ? "true" : "false"); break;
-  }
-  return os.str();
+std::vector<param_spec> instance_keys() {
+  using ps = param_spec;
+  const sc_core::sc_time zero = sc_core::SC_ZERO_TIME;
+  const sc_core::sc_time second(1, sc_core::SC_SEC);
+  return {
+      ps::string("kind", "", "accelerator kind").computed_default("cim0: cim-digital, cim1: cim-analog, else none"),
+      ps::integer("base", 0, 0, 0xFFFFFFFFull, "base address").computed_default("0x11000000 + 0x10000 x its index in accel"),
+      ps::integer("size", 0x10000, 4, 0x100000000ull, "register window size", "bytes"),
+      ps::integer("irq", 0, 1, 31, "interrupt-controller source").computed_default("8 + its index in accel"),
+      ps::time("latency", zero, zero, second, "extra interconnect latency per access to its window"),
+      ps::integer("dma.burst", 64, 4, 4096, "bytes per DMA transaction", "bytes"),
+      ps::choice("impl", "tlm", {"tlm", "rtl", "lockstep"},
+                 "implementation: tlm (the model), rtl (the verilated RTL behind AXI bridges), lockstep (the RTL "
+                 "with the model fed every job; the first mismatch ends the run)"),
+      ps::integer("rtl.timeout", 1000, 1, 100000000,
+                  "impl rtl/lockstep: cycles a register access may wait for the RTL's handshakes before it is an error",
+                  "cycles"),
+      ps::boolean("rtl.fault", false,
+                  "impl rtl/lockstep, test only: the RTL's fault switch (flips a bit of each MVM's first output byte)"),
+      ps::energy("power.access", 1e-12, "energy per register access"),
+      ps::power("power.leakage", 0.0, "leakage while powered").computed_default("the kind's"),
+      ps::power("power.background", 0.0, "dynamic power while clocked"),
+  };
 }
 
-namespace {
-const param& lookup(const instance& inst, const std::string& key, param_type type) {
-  auto it = inst.params.find(key);
-  if (it == inst.params.end() || it->second.type != type)
-    throw core::config_error(inst.name + "." + key + ": no such " + inst.kind + " key of that type");
-  return it->second;
-}
-}  // namespace
-
-std::uint64_t instance::integer(const std::string& key) const {
-  return lookup(*this, key, param_type::integer).integer;
-}
-double instance::real(const std::string& key) const {
-  return lookup(*this, key, param_type::real).real;
-}
-sc_core::sc_time instance::time(const std::string& key) const {
-  return lookup(*this, key, param_type::time).time;
-}
-bool instance::boolean(const std::string& key) const {
-  return lookup(*this, key, param_type::boolean).boolean;
+void set_instance_key(instance& a, const std::string& key, const param_value& v) {
+  if (key == "kind") a.kind = v.text;
+  else if (key == "base") a.base = v.integer;
+  else if (key == "size") a.size = v.integer;
+  else if (key == "irq") a.irq = static_cast<unsigned>(v.integer);
+  else if (key == "latency") a.latency = v.time;
+  else if (key == "dma.burst") a.dma_burst = v.integer;
+  else if (key == "impl") a.impl = v.text;
+  else if (key == "rtl.timeout") a.rtl_timeout = v.integer;
+  else if (key == "rtl.fault") a.rtl_fault = v.boolean;
+  else if (key == "power.access") a.power.access = v.curve;
+  else if (key == "power.leakage") a.power.leakage = v.curve;
+  else if (key == "power.background") a.power.background = v.curve;
+  else throw core::param_error("option '" + a.name + "." + key + "': not a key of an accelerator instance");
 }
 
 core::power::curve instance::power_source(const std::string& n, const core::power::curve& fallback) const {
@@ -69,30 +77,30 @@ std::string registry::names() const {
 }
 
 std::unique_ptr<accelerator> registry::make(instance inst) const {
+  check(inst);
+  const kind_info& k = *find(inst.kind);
+  inst.params = core::param_values(k.keys, inst.params.all(), inst.name + ".");
+  if (inst.impl == "tlm") return k.make(inst);
+  return k.make_rtl(inst);
+}
+
+void registry::check(const instance& inst) const {
   const kind_info* k = find(inst.kind);
   if (k == nullptr)
-    throw core::config_error(inst.name + ".kind: unknown accelerator kind '" + inst.kind +
-                             "' (known: " + names() + ")");
-  for (const key_spec& ks : k->keys)
-    if (inst.params.count(ks.key) == 0) inst.params[ks.key] = ks.default_value;
-  for (const auto& [key, value] : inst.params) {
-    const bool known =
-        std::any_of(k->keys.begin(), k->keys.end(), [&](const key_spec& ks) { return ks.key == key; });
-    if (!known) throw core::config_error(inst.name + "." + key + ": not a key of kind " + inst.kind);
-  }
+    throw core::param_error("option '" + inst.name + ".kind': unknown accelerator kind '" + inst.kind +
+                            "' (known: " + names() + ")");
   for (const auto& [n, value] : inst.power_overrides) {
     const bool known =
-        std::any_of(k->power.begin(), k->power.end(), [&](const power_spec& ps) { return ps.name == n; });
+        std::any_of(k->power.begin(), k->power.end(), [&](const param_spec& ps) { return ps.key == n; });
     if (!known)
-      throw core::config_error(inst.name + ".power." + n + ": not a power source of kind " + inst.kind);
+      throw core::param_error("option '" + inst.name + ".power." + n + "': not a power source of kind " + inst.kind);
   }
-  if (inst.impl == "tlm") return k->make(inst);
-  if (inst.impl != "rtl" && inst.impl != "lockstep")
-    throw core::config_error(inst.name + ".impl: '" + inst.impl + "' is not an implementation (tlm, rtl, lockstep)");
-  if (!k->make_rtl)
-    throw core::config_error(inst.name + ".impl = " + inst.impl + ": kind " + inst.kind +
-                             " has no RTL implementation (" + rtl_kinds() + " have)");
-  return k->make_rtl(inst);
+  if (inst.impl != "tlm" && inst.impl != "rtl" && inst.impl != "lockstep")
+    throw core::param_error("option '" + inst.name + ".impl': '" + inst.impl +
+                            "' is not an implementation (tlm, rtl, lockstep)");
+  if (inst.impl != "tlm" && !k->make_rtl)
+    throw core::param_error("option '" + inst.name + ".impl': kind " + inst.kind +
+                            " has no RTL implementation (RTL exists for " + rtl_kinds() + ")");
 }
 
 std::string registry::rtl_kinds() const {

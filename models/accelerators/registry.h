@@ -18,6 +18,7 @@
 #include <systemc>
 
 #include "models/core/clock.h"
+#include "models/core/param.h"
 #include "models/core/peripheral.h"
 #include "models/core/power.h"
 
@@ -25,39 +26,8 @@ namespace edgevp::accel {
 
 class accelerator;
 
-enum class param_type : std::uint8_t { integer, real, time, boolean };
-
-// One typed configuration value.
-struct param {
-  param_type type = param_type::integer;
-  std::uint64_t integer = 0;
-  double real = 0;
-  sc_core::sc_time time = sc_core::SC_ZERO_TIME;
-  bool boolean = false;
-
-  static param of(std::uint64_t v) { return {param_type::integer, v, 0, sc_core::SC_ZERO_TIME, false}; }
-  static param of_real(double v) { return {param_type::real, 0, v, sc_core::SC_ZERO_TIME, false}; }
-  static param of(sc_core::sc_time v) { return {param_type::time, 0, 0, v, false}; }
-  static param of(bool v) { return {param_type::boolean, 0, 0, sc_core::SC_ZERO_TIME, v}; }
-  [[nodiscard]] std::string str() const;
-};
-
-// A kind-specific key: `<instance>.<key>`.
-struct key_spec {
-  std::string key;
-  param default_value;
-  std::string help;
-};
-
-// A kind-specific power source: `<instance>.power.<name>`, J per event ('J') or W ('W'). Without a
-// fixed default the kind computes one from its other keys (default_help says how).
-struct power_spec {
-  std::string name;
-  char unit = 'J';
-  std::optional<core::power::curve> default_value;
-  std::string help;
-  std::string default_help;  // when default_value is empty
-};
+using core::param_spec;
+using core::param_value;
 
 // Everything one instance is built from (filled by the platform from the configuration).
 struct instance {
@@ -70,7 +40,7 @@ struct instance {
   sc_core::sc_time register_latency = sc_core::sc_time(10, sc_core::SC_NS);
   std::uint64_t dma_burst = 64;                               // bytes per DMA transaction
   core::peripheral_power power;                               // access, leakage, background
-  std::map<std::string, param> params;                        // every kind key (defaults filled in)
+  core::param_values params;                                  // the kind's keys (defaults filled in by make)
   std::map<std::string, core::power::curve> power_overrides;  // kind power sources given
   double reset_voltage = 0.8;                                 // V: where formula defaults are evaluated
   // Implementation (docs/rtl.md): "tlm" (the model), "rtl" (the verilated RTL behind AXI bridges),
@@ -80,21 +50,30 @@ struct instance {
   bool rtl_fault = false;            // test only: the RTL's fault switch (a wrong output byte)
   std::string rtl_vcd;               // the RTL's waveform file ("" = none)
 
-  [[nodiscard]] std::uint64_t integer(const std::string& key) const;
-  [[nodiscard]] double real(const std::string& key) const;
-  [[nodiscard]] sc_core::sc_time time(const std::string& key) const;
-  [[nodiscard]] bool boolean(const std::string& key) const;
+  [[nodiscard]] std::uint64_t integer(const std::string& key) const { return params.integer(key); }
+  [[nodiscard]] double real(const std::string& key) const { return params.real(key); }
+  [[nodiscard]] sc_core::sc_time time(const std::string& key) const { return params.time(key); }
+  [[nodiscard]] bool boolean(const std::string& key) const { return params.boolean(key); }
+  [[nodiscard]] const std::string& text(const std::string& key) const { return params.text(key); }
+  [[nodiscard]] const std::vector<std::string>& items(const std::string& key) const { return params.items(key); }
   // The configured value of a kind power source, or `fallback`.
   [[nodiscard]] core::power::curve power_source(const std::string& name,
                                                 const core::power::curve& fallback) const;
 };
 
+// The keys every instance has, whatever its kind (`cim0.base`, `cim0.impl`, ...), and how a value
+// of one lands in the instance. Defaults that depend on the instance's index or kind are computed
+// by the platform (their default_help says how).
+std::vector<param_spec> instance_keys();
+// Throws param_error for a key that is not one of instance_keys().
+void set_instance_key(instance& a, const std::string& key, const param_value& v);
+
 struct kind_info {
   std::string name;       // "cim-digital"
   std::uint8_t code = 0;  // ID register bits 15:8
   std::string summary;
-  std::vector<key_spec> keys;
-  std::vector<power_spec> power;
+  std::vector<param_spec> keys;   // `<instance>.<key>`: typed, with range or choices (param.h)
+  std::vector<param_spec> power;  // `<instance>.power.<key>`: energy (J per event) or power (W) sources
   core::peripheral_power default_power;  // register access, leakage, background
   // Builds an instance; throws core::config_error naming the key on an impossible configuration.
   std::function<std::unique_ptr<accelerator>(const instance&)> make;
@@ -116,6 +95,9 @@ class registry {
   // The kinds with an RTL implementation, "cim-digital".
   [[nodiscard]] std::string rtl_kinds() const;
 
+  // Throws core::param_error naming the key when `inst` cannot be built: an unknown kind, a power
+  // source the kind does not have, an implementation the kind does not have.
+  void check(const instance& inst) const;
   // Fills in the defaults of `inst`'s kind for keys not set, then builds it. Throws
   // core::config_error naming the instance's key (unknown kind, ...).
   [[nodiscard]] std::unique_ptr<accelerator> make(instance inst) const;

@@ -17,7 +17,7 @@ namespace {
 using edgevp::accel::error;
 using edgevp::accel::instance;
 using edgevp::accel::kind_info;
-using edgevp::accel::param;
+using edgevp::core::param_spec;
 using edgevp::accel::registry;
 using namespace edgevp::test;
 namespace status_bits = edgevp::accel::status_bits;
@@ -64,7 +64,7 @@ registry test_kinds() {
   k.name = "copy";
   k.code = 0x7F;
   k.summary = "test kind";
-  k.keys = {{"depth", param::of(std::uint64_t{4}), "a key"}};
+  k.keys = {param_spec::integer("depth", 4, 1, 64, "a key")};
   k.make = [](const instance& inst) -> std::unique_ptr<edgevp::accel::accelerator> {
     return std::make_unique<copy_kind>(inst.name.c_str(), inst);
   };
@@ -316,7 +316,7 @@ TEST(accel_registry, make_fills_defaults_and_rejects_unknown_kinds_and_keys) {
   i.kind = "nope";
   EXPECT_THROW((void)kinds.make(i), edgevp::core::config_error);
   i = copy_instance();
-  i.params["bogus"] = param::of(std::uint64_t{1});
+  i.params.set("bogus", edgevp::core::param_value::of(std::uint64_t{1}));
   EXPECT_THROW((void)kinds.make(i), edgevp::core::config_error);
   i = copy_instance();
   i.power_overrides["nope"] = 1e-12;

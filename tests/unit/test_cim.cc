@@ -19,7 +19,7 @@ namespace {
 
 using edgevp::accel::error;
 using edgevp::accel::instance;
-using edgevp::accel::param;
+using edgevp::core::param_spec;
 using namespace edgevp::test;
 using namespace edgevp::test::cim_desc;
 namespace status_bits = edgevp::accel::status_bits;
@@ -235,8 +235,8 @@ TEST(cim_digital, bit_serial_timing_and_energy_per_mac) {
 
 TEST(cim_digital, a_job_beyond_the_work_budget_is_a_chain_error_at_once) {
   instance i = make("cim-digital");
-  i.params["rows"] = param::of(std::uint64_t{4096});
-  i.params["cols"] = param::of(std::uint64_t{4096});
+  i.params.set("rows", edgevp::core::param_value::of(std::uint64_t{4096}));
+  i.params.set("cols", edgevp::core::param_value::of(std::uint64_t{4096}));
   cim_fixture f(i);
   mvm_args a;
   a.rows = 4096;
@@ -268,9 +268,9 @@ TEST(cim_digital, power_off_loses_the_weights) {
 
 instance analog(double prog, double read, std::uint64_t seed = 1) {
   instance i = make("cim-analog");
-  i.params["prog_noise"] = param::of_real(prog);
-  i.params["read_noise"] = param::of_real(read);
-  i.params["seed"] = param::of(seed);
+  i.params.set("prog_noise", edgevp::core::param_value::of_real(prog));
+  i.params.set("read_noise", edgevp::core::param_value::of_real(read));
+  i.params.set("seed", edgevp::core::param_value::of(seed));
   return i;
 }
 
@@ -334,7 +334,7 @@ TEST(cim_analog, noise_off_equals_the_ideal_quantised_computation_with_clipping)
 
 TEST(cim_analog, inputs_wider_than_the_dac_go_in_slices_each_with_its_adc_conversion) {
   instance i = analog(0, 0);
-  i.params["dac_bits"] = param::of(std::uint64_t{1});  // bit-serial inputs
+  i.params.set("dac_bits", edgevp::core::param_value::of(std::uint64_t{1}));  // bit-serial inputs
   cim_fixture f(i);
   const unsigned rows = 64, cols = 16;
   const auto w = random_bytes(std::size_t{rows} * cols, 21);
@@ -375,8 +375,8 @@ TEST(cim_analog, inputs_wider_than_the_dac_go_in_slices_each_with_its_adc_conver
 
 TEST(cim_analog, a_wide_adc_with_noise_off_is_exact) {
   instance i = analog(0, 0);
-  i.params["adc_bits"] = param::of(std::uint64_t{24});
-  i.params["dac_bits"] = param::of(std::uint64_t{2});
+  i.params.set("adc_bits", edgevp::core::param_value::of(std::uint64_t{24}));
+  i.params.set("dac_bits", edgevp::core::param_value::of(std::uint64_t{2}));
   cim_fixture f(i);
   const unsigned rows = 256, cols = 32;
   const auto w = random_bytes(std::size_t{rows} * cols, 31);
@@ -453,7 +453,7 @@ TEST(cim_analog, the_same_seed_gives_the_same_results_and_another_seed_others) {
 
 TEST(cim_analog, weights_survive_power_off_and_endurance_is_counted) {
   instance i = analog(0, 0);
-  i.params["endurance"] = param::of(std::uint64_t{1});
+  i.params.set("endurance", edgevp::core::param_value::of(std::uint64_t{1}));
   cim_fixture f(i);
   f.load(std::vector<std::int8_t>(16 * 4, 3), 0, 16, 0, 4, 8);
   f.load(std::vector<std::int8_t>(16 * 4, 2), 0, 16, 0, 4, 8);

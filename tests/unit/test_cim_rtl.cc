@@ -212,7 +212,7 @@ TEST(cim_rtl, bad_register_accesses_get_tlm_errors_not_aborts) {
 
 TEST(cim_rtl, configurations_the_rtl_was_not_built_for_are_named) {
   instance i = make("rtl");
-  i.params["rows"] = edgevp::accel::param::of(std::uint64_t{128});
+  i.params.set("rows", edgevp::core::param_value::of(std::uint64_t{128}));
   try {
     (void)edgevp::accel::registry::builtin().make(i);
     FAIL() << "a 128-row RTL was built";

@@ -25,14 +25,6 @@ std::int8_t requantise(std::int64_t acc, std::int32_t scale, unsigned shift, boo
   return static_cast<std::int8_t>(y < -128 ? -128 : y > 127 ? 127 : static_cast<int>(y));
 }
 
-namespace {
-unsigned dimension(const instance& inst, const char* key) {
-  const std::uint64_t v = inst.integer(key);
-  if (v == 0 || v > 4096) throw core::config_error(inst.name + "." + key + " must be 1..4096");
-  return static_cast<unsigned>(v);
-}
-}  // namespace
-
 cim::cim(const sc_core::sc_module_name& name, const instance& inst, std::uint8_t code)
     : accelerator(name, inst, code),
       rows_reg(this, "ROWS", 0x40, 0, core::access::ro),
@@ -42,8 +34,8 @@ cim::cim(const sc_core::sc_module_name& name, const instance& inst, std::uint8_t
       dac_bits_reg(this, "DAC_BITS", 0x50, 0, core::access::ro),
       noise_sd(this, "NOISE_SD", 0x54, 0, core::access::ro),
       max_writes(this, "MAX_WRITES", 0x58, 0, core::access::ro),
-      m_rows(dimension(inst, "rows")),
-      m_cols(dimension(inst, "cols")) {
+      m_rows(static_cast<unsigned>(inst.integer("rows"))),
+      m_cols(static_cast<unsigned>(inst.integer("cols"))) {
   if (inst.size < 0x5C + 4)
     throw core::config_error(inst.name + ".size must cover its registers (at least 0x60 bytes)");
   rows_reg.on_read([this] { return m_rows; });

@@ -64,8 +64,8 @@ class cim_analog final : public cim {
 
   cim_analog(const sc_core::sc_module_name& name, const instance& inst)
       : cim(name, inst, analog_code),
-        m_adc_bits(bits(inst, "adc_bits", 1, 24)),
-        m_dac_bits(bits(inst, "dac_bits", 1, 8)),
+        m_adc_bits(static_cast<unsigned>(inst.integer("adc_bits"))),
+        m_dac_bits(static_cast<unsigned>(inst.integer("dac_bits"))),
         m_gmax(inst.real("g_max")),
         m_prog_noise(inst.real("prog_noise")),
         m_read_noise(inst.real("read_noise")),
@@ -80,16 +80,6 @@ class cim_analog final : public cim {
         m_col_bits(m_cols, 8),
         m_writes(std::size_t{m_rows} * m_cols, 0),
         m_prog(m_seed) {
-    if (!(m_gmax > 0)) throw core::config_error(inst.name + ".g_max must be positive");
-    if (m_prog_noise < 0) throw core::config_error(inst.name + ".prog_noise must not be negative");
-    if (m_read_noise < 0) throw core::config_error(inst.name + ".read_noise must not be negative");
-    const sc_core::sc_time ms(1, sc_core::SC_MS);
-    if (m_mvm_time == sc_core::SC_ZERO_TIME || m_mvm_time > ms)
-      throw core::config_error(inst.name + ".mvm_time must be positive and at most 1 ms");
-    if (m_pulse > ms) throw core::config_error(inst.name + ".write_pulse must be at most 1 ms");
-    if (m_iterations == 0 || m_iterations > 1000)
-      throw core::config_error(inst.name + ".verify_iterations must be 1..1000");
-    if (m_v_read < 0) throw core::config_error(inst.name + ".v_read must not be negative");
     precisions.set(0xFFu);  // 1..8-bit inputs; wider than the DAC: in slices
     adc_bits_reg.set(m_adc_bits);
     dac_bits_reg.set(m_dac_bits);
@@ -236,13 +226,6 @@ class cim_analog final : public cim {
 
  private:
   static int wmax(unsigned w_bits) { return (1 << (w_bits - 1)) - 1; }
-  static unsigned bits(const instance& inst, const char* key, unsigned lo, unsigned hi) {
-    const std::uint64_t v = inst.integer(key);
-    if (v < lo || v > hi)
-      throw core::config_error(inst.name + "." + key + " must be " + std::to_string(lo) + ".." +
-                               std::to_string(hi));
-    return static_cast<unsigned>(v);
-  }
 
   unsigned m_adc_bits;
   unsigned m_dac_bits;
@@ -279,31 +262,37 @@ kind_info analog_kind() {
   k.code = cim_analog::analog_code;
   k.summary =
       "analog RRAM compute-in-memory: conductance pairs with programming and read noise, DAC/ADC periphery";
+  using ps = param_spec;
+  const sc_core::sc_time ms(1, sc_core::SC_MS);
   k.keys = {
-      {"rows", param::of(std::uint64_t{256}), "array rows (inputs)"},
-      {"cols", param::of(std::uint64_t{256}), "array columns (outputs)"},
-      {"adc_bits", param::of(std::uint64_t{8}),
-       "ADC resolution (1..24; wide ADCs make the quantisation negligible)"},
-      {"dac_bits", param::of(std::uint64_t{8}),
-       "DAC resolution (1..8): wider inputs are applied in slices, one MVM and ADC conversion each"},
-      {"g_max", param::of_real(39.26e-6), "largest conductance, S"},
-      {"prog_noise", param::of_real(1.0), "multiplier of the programming-noise fit (0: off)"},
-      {"read_noise", param::of_real(0.01), "read noise per cell, fraction of g_max (0: off)"},
-      {"seed", param::of(std::uint64_t{1}), "noise seed"},
-      {"mvm_time", param::of(sc_core::sc_time(14.4, sc_core::SC_NS)), "time of one MVM (one input vector)"},
-      {"write_pulse", param::of(sc_core::sc_time(50, sc_core::SC_NS)), "programming pulse"},
-      {"verify_iterations", param::of(std::uint64_t{4}), "write-verify iterations per row"},
-      {"endurance", param::of(std::uint64_t{100000}), "programming cycles per cell before a warning"},
-      {"v_read", param::of_real(0.2), "read voltage across a cell, V (for the cells' read energy)"},
+      ps::integer("rows", 256, 1, 4096, "array rows (inputs)"),
+      ps::integer("cols", 256, 1, 4096, "array columns (outputs)"),
+      ps::integer("adc_bits", 8, 1, 24, "ADC resolution (wide ADCs make the quantisation negligible)", "bits"),
+      ps::integer("dac_bits", 8, 1, 8,
+                  "DAC resolution: wider inputs are applied in slices, one MVM and ADC conversion each", "bits"),
+      // CALIBRATION.md: the RRAM_Wan noise fit holds up to 39.26 uS.
+      ps::real("g_max", 39.26e-6, 1e-9, 1.0, "largest conductance", "S"),
+      ps::real("prog_noise", 1.0, 0.0, 100.0, "multiplier of the programming-noise fit (0: off)"),
+      ps::real("read_noise", 0.01, 0.0, 10.0, "read noise per cell, fraction of g_max (0: off)"),
+      ps::integer("seed", 1, 0, ~std::uint64_t{0}, "noise seed"),
+      ps::time("mvm_time", sc_core::sc_time(14.4, sc_core::SC_NS), sc_core::sc_time(1, sc_core::SC_PS), ms,
+               "time of one MVM (one input vector; CALIBRATION.md: 14.4 ns, JSSC 2023 RRAM macro)"),
+      ps::time("write_pulse", sc_core::sc_time(50, sc_core::SC_NS), sc_core::SC_ZERO_TIME, ms,
+               "programming pulse (CALIBRATION.md: 10-100 ns, U)"),
+      ps::integer("verify_iterations", 4, 1, 1000, "write-verify iterations per row"),
+      ps::integer("endurance", 100000, 0, ~std::uint64_t{0},
+                  "programming cycles per cell before a warning (CALIBRATION.md: 1e5-1e6)"),
+      ps::real("v_read", 0.2, 0.0, 5.0, "read voltage across a cell (for the cells' read energy)", "V"),
   };
   k.power = {
-      {"adc", 'J', std::nullopt, "energy per ADC conversion",
-       "(100 fF x adc_bits + 0.001 fF x 4^adc_bits) V^2 at the reset OPP"},
-      {"dac", 'J', std::nullopt, "energy per active row and input bit", "50 fF x V^2 at the reset OPP"},
-      {"cell", 'J', std::nullopt, "energy per active cell and weight bit", "0.35 fF x V^2 at the reset OPP"},
-      {"write", 'J', core::power::curve(1e-12), "energy per programming pulse (per cell)", ""},
-      {"cell_read", 'J', std::nullopt, "energy per active cell and MVM (read current)",
-       "g_max / 2 x v_read^2 x mvm_time (11.3 fJ)"},
+      ps::energy("adc", 0.0, "energy per ADC conversion")
+          .computed_default("(100 fF x adc_bits + 0.001 fF x 4^adc_bits) V^2 at the reset OPP"),
+      ps::energy("dac", 0.0, "energy per active row and input bit").computed_default("50 fF x V^2 at the reset OPP"),
+      ps::energy("cell", 0.0, "energy per active cell and weight bit")
+          .computed_default("0.35 fF x V^2 at the reset OPP"),
+      ps::energy("write", 1e-12, "energy per programming pulse (per cell)"),
+      ps::energy("cell_read", 0.0, "energy per active cell and MVM (read current)")
+          .computed_default("g_max / 2 x v_read^2 x mvm_time (11.3 fJ)"),
   };
   k.default_power = {1e-12, 1e-6, 0.0};  // leakage: U (periphery; the RRAM array does not leak)
   k.make = [](const instance& inst) -> std::unique_ptr<accelerator> {

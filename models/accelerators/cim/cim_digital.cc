@@ -20,28 +20,22 @@ constexpr double mac_i8w8 = 2.0 / 63e12;
 const double mac_mixed = std::sqrt(mac_i4w4 * mac_i8w8);
 constexpr double sram_write_bit = 0.10e-12;  // CALIBRATION.md: SRAM write per bit (ZigZag, 32 KB)
 
-std::uint64_t bounded(const instance& inst, const char* key, std::uint64_t max) {
-  const std::uint64_t v = inst.integer(key);
-  if (v > max) throw core::config_error(inst.name + "." + key + " must be at most " + std::to_string(max));
-  return v;
-}
-
 class cim_digital final : public cim {
  public:
   cim_digital(const sc_core::sc_module_name& name, const instance& inst)
       : cim(name, inst, digital_code),
-        m_pipeline(bounded(inst, "pipeline", 1000000)),
+        m_pipeline(inst.integer("pipeline")),
         m_w(std::size_t{m_rows} * m_cols, 0),
         m_col_bits(m_cols, 8),
         m_row_writes(m_rows, 0) {
     precisions.set((1u << 3) | (1u << 7));
     dma_timing et;
-    et.read_setup = bounded(inst, "dma_read_setup", 1000);
-    et.write_setup = bounded(inst, "dma_write_setup", 1000);
-    et.read_burst = bounded(inst, "dma_read_burst", 1000);
-    et.write_burst = bounded(inst, "dma_write_burst", 1000);
-    et.beat_bytes = static_cast<unsigned>(bounded(inst, "dma_beat", 4096));
-    et.dispatch = bounded(inst, "dispatch", 1000);
+    et.read_setup = inst.integer("dma_read_setup");
+    et.write_setup = inst.integer("dma_write_setup");
+    et.read_burst = inst.integer("dma_read_burst");
+    et.write_burst = inst.integer("dma_write_burst");
+    et.beat_bytes = static_cast<unsigned>(inst.integer("dma_beat"));
+    et.dispatch = inst.integer("dispatch");
     set_dma_timing(et);
     max_writes.on_read([this] { return static_cast<std::uint32_t>(m_max_row_writes); });
     add_digital_power(power(), inst, m_cols, m_mac, &m_rows_written);
@@ -129,28 +123,27 @@ kind_info digital_kind() {
   k.name = "cim-digital";
   k.code = cim_digital::digital_code;
   k.summary = "digital SRAM compute-in-memory: bit-serial 4/8-bit inputs, 4/8-bit weights, exact results";
+  using ps = param_spec;
   k.keys = {
-      {"rows", param::of(std::uint64_t{256}), "array rows (inputs)"},
-      {"cols", param::of(std::uint64_t{256}), "array columns (outputs)"},
-      {"pipeline", param::of(std::uint64_t{4}), "adder-tree and accumulate latency, cycles per descriptor"},
+      ps::integer("rows", 256, 1, 4096, "array rows (inputs)"),
+      ps::integer("cols", 256, 1, 4096, "array columns (outputs)"),
+      ps::integer("pipeline", 4, 0, 1000000, "adder-tree and accumulate latency per descriptor", "cycles"),
       // The DMA engine and sequencer of the RTL (rtl/edgevp_cim_digital.sv, edgevp_axi_dma_*.sv):
       // 0 everywhere gives the interconnect's timing alone.
-      {"dma_read_setup", param::of(std::uint64_t{5}),
-       "DMA cycles per read transfer (command, address phase, completion)"},
-      {"dma_write_setup", param::of(std::uint64_t{3}), "DMA cycles per write transfer (command, completion)"},
-      {"dma_read_burst", param::of(std::uint64_t{1}), "DMA cycles per read burst (its first beat)"},
-      {"dma_write_burst", param::of(std::uint64_t{2}),
-       "DMA cycles per write burst (its address phase and first beat)"},
-      {"dma_beat", param::of(std::uint64_t{8}),
-       "DMA data bus bytes: a burst not aligned to it moves one beat more (0: not counted)"},
-      {"dispatch", param::of(std::uint64_t{1}), "cycles to decode a descriptor before it executes"},
+      ps::integer("dma_read_setup", 5, 0, 1000, "DMA cycles per read transfer (command, address phase, completion)"),
+      ps::integer("dma_write_setup", 3, 0, 1000, "DMA cycles per write transfer (command, completion)"),
+      ps::integer("dma_read_burst", 1, 0, 1000, "DMA cycles per read burst (its first beat)"),
+      ps::integer("dma_write_burst", 2, 0, 1000, "DMA cycles per write burst (its address phase and first beat)"),
+      ps::integer("dma_beat", 8, 0, 4096,
+                  "DMA data bus bytes: a burst not aligned to it moves one beat more (0: not counted)", "bytes"),
+      ps::integer("dispatch", 1, 0, 1000, "cycles to decode a descriptor before it executes"),
   };
   k.power = {
-      {"mac_i4w4", 'J', mac_i4w4, "energy per MAC, 4-bit inputs and weights (254 TOPS/W)", ""},
-      {"mac_i4w8", 'J', mac_mixed, "energy per MAC, 4-bit inputs, 8-bit weights", ""},
-      {"mac_i8w4", 'J', mac_mixed, "energy per MAC, 8-bit inputs, 4-bit weights", ""},
-      {"mac_i8w8", 'J', mac_i8w8, "energy per MAC, 8-bit inputs and weights (63 TOPS/W)", ""},
-      {"row_write", 'J', std::nullopt, "energy per array row written", "cols x 8 bits x 0.10 pJ/bit"},
+      ps::energy("mac_i4w4", mac_i4w4, "energy per MAC, 4-bit inputs and weights (254 TOPS/W)"),
+      ps::energy("mac_i4w8", mac_mixed, "energy per MAC, 4-bit inputs, 8-bit weights"),
+      ps::energy("mac_i8w4", mac_mixed, "energy per MAC, 8-bit inputs, 4-bit weights"),
+      ps::energy("mac_i8w8", mac_i8w8, "energy per MAC, 8-bit inputs and weights (63 TOPS/W)"),
+      ps::energy("row_write", 0.0, "energy per array row written").computed_default("cols x 8 bits x 0.10 pJ/bit"),
   };
   k.default_power = {1e-12, 2e-6, 0.0};  // leakage: U (a 64 kb SRAM array and its periphery)
   k.make = [](const instance& inst) -> std::unique_ptr<accelerator> {
