@@ -10,6 +10,7 @@
 #include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
 
+#include "models/rtl/implementations.h"
 #include "platform/units.h"
 
 namespace edgevp::platform {
@@ -19,6 +20,9 @@ using core::param_spec;
 using core::param_value;
 
 namespace {
+
+// The accelerator kinds, with the RTL library's implementations registered.
+const accel::registry& accel_kinds() { return rtl::kinds(); }
 
 const char* const class_keys[] = {"alu", "mul", "div", "load", "store", "branch", "jump", "csr", "amo", "fence", "system"};
 
@@ -187,8 +191,8 @@ struct accel_decl {
 std::vector<std::pair<std::string, param_spec>> accel_keys(const accel::kind_info* k) {
   std::vector<std::pair<std::string, param_spec>> keys;
   for (param_spec ps : accel::instance_keys()) {
-    if (ps.key == "kind") ps.help += " (" + accel::registry::builtin().names() + ")";
-    if (ps.key == "impl") ps.help += "; RTL exists for " + accel::registry::builtin().rtl_kinds();
+    if (ps.key == "kind") ps.help += " (" + accel_kinds().names() + ")";
+    if (ps.key == "impl") ps.help += "; RTL exists for " + accel_kinds().rtl_kinds();
     keys.emplace_back(ps.key, ps);
   }
   if (k == nullptr) return keys;
@@ -206,7 +210,7 @@ void add_accel_options(po::options_description& d, const std::string& name, cons
 
 po::options_description accel_description(const std::vector<accel_decl>& decls) {
   po::options_description d("Accelerator instances");
-  for (const accel_decl& a : decls) add_accel_options(d, a.name, accel::registry::builtin().find(a.kind));
+  for (const accel_decl& a : decls) add_accel_options(d, a.name, accel_kinds().find(a.kind));
   return d;
 }
 
@@ -369,12 +373,12 @@ static std::string accel_help() {
   std::ostringstream os;
   os << "Accelerators (docs/accelerators.md): `accel = NAME,...` lists the instances (default cim0,cim1:\n"
         "cim0 is a cim-digital, cim1 a cim-analog); each NAME takes the keys below. Kinds:\n";
-  for (const accel::kind_info& k : accel::registry::builtin().kinds()) os << "  " << k.name << ": " << k.summary << '\n';
+  for (const accel::kind_info& k : accel_kinds().kinds()) os << "  " << k.name << ": " << k.summary << '\n';
   os << '\n';
   po::options_description common("Keys of every accelerator instance");
   add_accel_options(common, "NAME", nullptr);
   os << common << '\n';
-  for (const accel::kind_info& k : accel::registry::builtin().kinds()) {
+  for (const accel::kind_info& k : accel_kinds().kinds()) {
     po::options_description d("Keys of a " + k.name + " instance");
     po::options_description full;
     add_accel_options(full, "NAME", &k);
@@ -477,10 +481,10 @@ std::vector<accel_decl> discover_accels(int argc, const char* const* argv) {
       }
     if (kind.empty())
       throw usage_error("accelerator '" + n + "' has no kind: give '" + n + ".kind' (" +
-                        accel::registry::builtin().names() + ")");
-    if (accel::registry::builtin().find(kind) == nullptr)
+                        accel_kinds().names() + ")");
+    if (accel_kinds().find(kind) == nullptr)
       throw usage_error("option '" + n + ".kind': unknown accelerator kind '" + kind + "' (known: " +
-                        accel::registry::builtin().names() + ")");
+                        accel_kinds().names() + ")");
     decls.push_back({n, kind});
   }
   return decls;
@@ -493,7 +497,7 @@ std::vector<accel::instance> make_accels(const po::variables_map& vm, const std:
   std::vector<accel::instance> out;
   for (std::size_t i = 0; i < decls.size(); ++i) {
     const accel_decl& d = decls[i];
-    const accel::kind_info& k = *accel::registry::builtin().find(d.kind);
+    const accel::kind_info& k = *accel_kinds().find(d.kind);
     accel::instance a;
     a.name = d.name;
     a.kind = d.kind;
@@ -522,7 +526,7 @@ std::vector<accel::instance> make_accels(const po::variables_map& vm, const std:
       }
     }
     try {
-      accel::registry::builtin().check(a);
+      accel_kinds().check(a);
     } catch (const core::param_error& e) {
       throw usage_error(e.what());
     }
@@ -549,7 +553,7 @@ void complete_configuration(parsed_options& p) {
     p.configuration["accel"] = {{names.empty() ? std::string("none") : names}, "default", ""};
   }
   for (const accel::instance& a : p.soc.accels) {
-    const accel::kind_info& k = *accel::registry::builtin().find(a.kind);
+    const accel::kind_info& k = *accel_kinds().find(a.kind);
     auto add = [&](const std::string& key, const std::string& value) {
       if (p.configuration.count(a.name + "." + key) == 0) p.configuration[a.name + "." + key] = {{value}, "default", ""};
     };

@@ -1,6 +1,7 @@
 #include "platform/soc.h"
 
 #include "models/rtl/gpio_rtl.h"
+#include "models/rtl/implementations.h"
 
 #include <cctype>
 #include <cerrno>
@@ -286,6 +287,7 @@ void soc::build_power() {
     sp.p->set_clock(&clock);
   }
 
+  rtl::register_all();
   for (const accel::instance& conf : cfg.accels) {
     accel::instance inst = conf;
     if (inst.impl != "tlm" && !cfg.rtl_vcd.empty()) inst.rtl_vcd = rtl_vcd_path(cfg.rtl_vcd, inst.name, rtl_block_count(cfg));

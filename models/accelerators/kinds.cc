@@ -4,8 +4,8 @@
 
 namespace edgevp::accel {
 
-const registry& registry::builtin() {
-  static const registry r = [] {
+registry& registry::builtin() {
+  static registry r = [] {
     registry k;
     k.add(cim::digital_kind());
     k.add(cim::analog_kind());

@@ -64,6 +64,16 @@ void registry::add(kind_info k) {
             [](const kind_info& a, const kind_info& b) { return a.name < b.name; });
 }
 
+void registry::add_rtl(const std::string& kind, std::function<std::unique_ptr<accelerator>(const instance&)> make) {
+  for (kind_info& k : m_kinds) {
+    if (k.name != kind) continue;
+    if (k.make_rtl) throw std::logic_error("accelerator kind '" + kind + "' has an RTL implementation already");
+    k.make_rtl = std::move(make);
+    return;
+  }
+  throw std::logic_error("RTL implementation of an unknown accelerator kind '" + kind + "'");
+}
+
 const kind_info* registry::find(const std::string& n) const {
   for (const kind_info& k : m_kinds)
     if (k.name == n) return &k;

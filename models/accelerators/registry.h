@@ -77,17 +77,23 @@ struct kind_info {
   core::peripheral_power default_power;  // register access, leakage, background
   // Builds an instance; throws core::config_error naming the key on an impossible configuration.
   std::function<std::unique_ptr<accelerator>(const instance&)> make;
-  // Builds the RTL implementation (impl = rtl or lockstep); empty when the kind has none.
+  // Builds the RTL implementation (impl = rtl or lockstep); empty when the kind has none
+  // (registry::add_rtl sets it).
   std::function<std::unique_ptr<accelerator>(const instance&)> make_rtl;
 };
 
 class registry {
  public:
-  // The kinds built into edgevp (kinds.cc).
-  static const registry& builtin();
+  // The kinds built into edgevp (kinds.cc). Mutable only to take RTL implementations
+  // (add_rtl), which the RTL library registers (models/rtl/implementations.h).
+  static registry& builtin();
 
   // Throws std::logic_error on a duplicate name or code.
   void add(kind_info k);
+  // An RTL implementation of a registered kind (impl = rtl or lockstep). Kinds do not know their
+  // RTL twins: the RTL library adds them, so the model library builds without Verilator. Throws
+  // std::logic_error for an unknown kind or a second implementation.
+  void add_rtl(const std::string& kind, std::function<std::unique_ptr<accelerator>(const instance&)> make);
   [[nodiscard]] const kind_info* find(const std::string& name) const;
   [[nodiscard]] const std::vector<kind_info>& kinds() const { return m_kinds; }
   // "cim-analog, cim-digital"

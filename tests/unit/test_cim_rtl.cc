@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "models/core/errors.h"
+#include "models/rtl/implementations.h"
 #include "tests/unit/accel_bench.h"
 #include "tests/unit/cim_descriptors.h"
 
@@ -43,8 +44,8 @@ void map_memories(accel_bench& b) { b.dev->set_dma_regions({{rom_base, rom_size}
 
 // The TLM model and the RTL, fed alike.
 struct pair_bench {
-  accel_bench tlm{make("tlm"), edgevp::accel::registry::builtin(), "_tlm", false};
-  accel_bench rtl{make("rtl"), edgevp::accel::registry::builtin(), "_rtl", true};
+  accel_bench tlm{make("tlm"), edgevp::rtl::kinds(), "_tlm", false};
+  accel_bench rtl{make("rtl"), edgevp::rtl::kinds(), "_rtl", true};
   pair_bench() {
     map_memories(tlm);
     map_memories(rtl);
@@ -201,7 +202,7 @@ TEST(cim_rtl, malformed_descriptors_get_the_model_s_error_codes) {
 }
 
 TEST(cim_rtl, bad_register_accesses_get_tlm_errors_not_aborts) {
-  accel_bench b(make("rtl"));
+  accel_bench b(make("rtl"), edgevp::rtl::kinds());
   map_memories(b);
   EXPECT_EQ(b.rd(0x0FFC).status, tlm::TLM_ADDRESS_ERROR_RESPONSE);  // no register there
   EXPECT_EQ(b.cpu.access(tlm::TLM_READ_COMMAND, accel_base, 8).status, tlm::TLM_BURST_ERROR_RESPONSE);
@@ -214,7 +215,7 @@ TEST(cim_rtl, configurations_the_rtl_was_not_built_for_are_named) {
   instance i = make("rtl");
   i.params.set("rows", edgevp::core::param_value::of(std::uint64_t{128}));
   try {
-    (void)edgevp::accel::registry::builtin().make(i);
+    (void)edgevp::rtl::kinds().make(i);
     FAIL() << "a 128-row RTL was built";
   } catch (const edgevp::core::config_error& e) {
     EXPECT_NE(std::string(e.what()).find("256 x 256"), std::string::npos) << e.what();
@@ -222,7 +223,7 @@ TEST(cim_rtl, configurations_the_rtl_was_not_built_for_are_named) {
   instance a = make("rtl");
   a.kind = "cim-analog";
   try {
-    (void)edgevp::accel::registry::builtin().make(a);
+    (void)edgevp::rtl::kinds().make(a);
     FAIL() << "an analog RTL was built";
   } catch (const edgevp::core::config_error& e) {
     EXPECT_NE(std::string(e.what()).find("no RTL implementation"), std::string::npos) << e.what();
@@ -292,8 +293,8 @@ TEST(cim_rtl, lockstep_passes_agreeing_jobs_and_stops_at_the_fault_switch) {
   instance good = make("lockstep");
   instance bad = make("lockstep");
   bad.rtl_fault = true;
-  accel_bench g(good, edgevp::accel::registry::builtin(), "_good", false);
-  accel_bench f(bad, edgevp::accel::registry::builtin(), "_bad", true);
+  accel_bench g(good, edgevp::rtl::kinds(), "_good", false);
+  accel_bench f(bad, edgevp::rtl::kinds(), "_bad", true);
   std::vector<std::string> reports[2];
   g.dev->on_mismatch = [&](const std::string& r) { reports[0].push_back(r); };
   f.dev->on_mismatch = [&](const std::string& r) { reports[1].push_back(r); };

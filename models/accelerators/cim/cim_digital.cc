@@ -6,7 +6,6 @@
 
 #include "models/accelerators/cim/cim.h"
 #include "models/core/errors.h"
-#include "models/rtl/cim_digital_rtl.h"
 
 namespace edgevp::accel::cim {
 
@@ -149,7 +148,6 @@ kind_info digital_kind() {
   k.make = [](const instance& inst) -> std::unique_ptr<accelerator> {
     return std::make_unique<cim_digital>(inst.name.c_str(), inst);
   };
-  k.make_rtl = rtl::make_cim_digital;
   return k;
 }
 
