@@ -13,11 +13,13 @@ set(EDGEVP_MEMMAP_DIR ${PROJECT_BINARY_DIR}/memmap)
 set(EDGEVP_FIRMWARE_DIR ${PROJECT_BINARY_DIR}/firmware/bin CACHE INTERNAL "Built firmware images")
 add_custom_command(
   OUTPUT ${EDGEVP_MEMMAP_DIR}/edgevp_memmap.h ${EDGEVP_MEMMAP_DIR}/edgevp_memmap.ld
+         ${EDGEVP_MEMMAP_DIR}/edgevp_accel_regs.h
   COMMAND ${CMAKE_COMMAND} -E make_directory ${EDGEVP_MEMMAP_DIR}
   COMMAND $<TARGET_FILE:edgevp> --gen-memmap ${EDGEVP_MEMMAP_DIR}
   DEPENDS edgevp
   COMMENT "Generating the firmware's memory map from the default configuration")
-add_custom_target(edgevp_memmap DEPENDS ${EDGEVP_MEMMAP_DIR}/edgevp_memmap.h ${EDGEVP_MEMMAP_DIR}/edgevp_memmap.ld)
+add_custom_target(edgevp_memmap DEPENDS ${EDGEVP_MEMMAP_DIR}/edgevp_memmap.h ${EDGEVP_MEMMAP_DIR}/edgevp_memmap.ld
+                                        ${EDGEVP_MEMMAP_DIR}/edgevp_accel_regs.h)
 
 ExternalProject_Add(firmware
   SOURCE_DIR ${PROJECT_SOURCE_DIR}/firmware

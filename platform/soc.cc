@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "models/accelerators/regs_header.h"
 #include "models/core/errors.h"
 
 namespace edgevp::platform {
@@ -455,6 +456,10 @@ void write_memmap(const soc_config& in, const std::string& dir) {
     }
     std::snprintf(buf, sizeof(buf), "#define %-26s %uu\n", "EDGEVP_OPP_RESET", c.pmu_cfg.reset_opp);
     f << buf << "\n#endif\n";
+  }
+  {
+    std::ofstream f = open(dir + "/edgevp_accel_regs.h");
+    accel::write_regs_header(f, rtl::kinds());
   }
   {
     std::ofstream f = open(ld);

@@ -153,9 +153,11 @@ accelerator::accelerator(const sc_core::sc_module_name& name, const instance& in
     : core::peripheral(name, inst.register_latency),
       dma("dma"),
       irq("irq"),
-      id(this, "ID", 0x00, id_prefix | (static_cast<std::uint32_t>(kind_code) << 8) | version,
+      id(this, "ID", regs::id, id_prefix | (static_cast<std::uint32_t>(kind_code) << 8) | version,
          core::access::ro),
       m_inst(inst) {
+  // The contract's registers are declared by now, the kind's not yet (they sit at 0x40 and up).
+  m_contract_registers = registers().size();
   SC_HAS_PROCESS(accelerator);
   SC_METHOD(on_done_event);
   sensitive << m_done;

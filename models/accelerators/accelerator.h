@@ -57,6 +57,14 @@ inline constexpr std::size_t max_chain = 65536;
 inline constexpr std::uint64_t max_job_work = std::uint64_t{1} << 33;
 inline constexpr unsigned max_descriptor_words = 64;
 
+// The contract's register offsets: the registers below are declared at them, the benches address
+// them by these names and --gen-memmap writes them for firmware (regs_header.h).
+namespace regs {
+inline constexpr std::uint64_t id = 0x00, ctrl = 0x04, status = 0x08, desc = 0x0C, err_desc = 0x10, err_addr = 0x14,
+                               jobs = 0x18, cycles_lo = 0x20, cycles_hi = 0x24, ops_lo = 0x28, ops_hi = 0x2C;
+inline constexpr std::uint64_t kind = 0x40;  // the kind's registers start here
+}  // namespace regs
+
 namespace ctrl_bits {
 inline constexpr std::uint32_t start = 1u << 0;
 inline constexpr std::uint32_t reset = 1u << 1;
@@ -123,6 +131,8 @@ class accelerator : public core::peripheral {
               std::uint8_t version = 1);
 
   [[nodiscard]] const instance& config() const { return m_inst; }
+  // How many of registers() the contract declares (the first ones); the kind's follow.
+  [[nodiscard]] std::size_t contract_registers() const { return m_contract_registers; }
   // Which addresses DMA may use (the platform gives the interconnect's map); without it every
   // address is taken as mapped and the transfer's response decides.
   void set_address_map(std::function<bool(std::uint64_t addr, std::uint64_t len)> mapped) {
@@ -193,16 +203,16 @@ class accelerator : public core::peripheral {
   [[nodiscard]] virtual std::vector<std::pair<std::string, double>> report() const { return {}; }
 
   core::reg<std::uint32_t> id;
-  core::reg<std::uint32_t> ctrl{this, "CTRL", 0x04, 0, core::access::rw};
-  core::reg<std::uint32_t> status{this, "STATUS", 0x08, 0, core::access::rw};
-  core::reg<std::uint32_t> desc{this, "DESC", 0x0C, 0, core::access::rw};
-  core::reg<std::uint32_t> err_desc{this, "ERR_DESC", 0x10, 0, core::access::ro};
-  core::reg<std::uint32_t> err_addr{this, "ERR_ADDR", 0x14, 0, core::access::ro};
-  core::reg<std::uint32_t> jobs_reg{this, "JOBS", 0x18, 0, core::access::ro};
-  core::reg<std::uint32_t> cycles_lo{this, "CYCLES_LO", 0x20, 0, core::access::ro};
-  core::reg<std::uint32_t> cycles_hi{this, "CYCLES_HI", 0x24, 0, core::access::ro};
-  core::reg<std::uint32_t> ops_lo{this, "OPS_LO", 0x28, 0, core::access::ro};
-  core::reg<std::uint32_t> ops_hi{this, "OPS_HI", 0x2C, 0, core::access::ro};
+  core::reg<std::uint32_t> ctrl{this, "CTRL", regs::ctrl, 0, core::access::rw};
+  core::reg<std::uint32_t> status{this, "STATUS", regs::status, 0, core::access::rw};
+  core::reg<std::uint32_t> desc{this, "DESC", regs::desc, 0, core::access::rw};
+  core::reg<std::uint32_t> err_desc{this, "ERR_DESC", regs::err_desc, 0, core::access::ro};
+  core::reg<std::uint32_t> err_addr{this, "ERR_ADDR", regs::err_addr, 0, core::access::ro};
+  core::reg<std::uint32_t> jobs_reg{this, "JOBS", regs::jobs, 0, core::access::ro};
+  core::reg<std::uint32_t> cycles_lo{this, "CYCLES_LO", regs::cycles_lo, 0, core::access::ro};
+  core::reg<std::uint32_t> cycles_hi{this, "CYCLES_HI", regs::cycles_hi, 0, core::access::ro};
+  core::reg<std::uint32_t> ops_lo{this, "OPS_LO", regs::ops_lo, 0, core::access::ro};
+  core::reg<std::uint32_t> ops_hi{this, "OPS_HI", regs::ops_hi, 0, core::access::ro};
 
  protected:
   // The kind: words in the descriptor of `opcode` (header included), 0 for an unknown opcode.
@@ -234,6 +244,7 @@ class accelerator : public core::peripheral {
   void on_done_event();  // SC_METHOD
 
   instance m_inst;
+  std::size_t m_contract_registers = 0;
   dma_timing m_dma_timing;
   std::function<bool(std::uint64_t, std::uint64_t)> m_mapped;
   std::vector<region> m_regions;

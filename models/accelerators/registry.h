@@ -75,6 +75,10 @@ struct kind_info {
   std::vector<param_spec> keys;   // `<instance>.<key>`: typed, with range or choices (param.h)
   std::vector<param_spec> power;  // `<instance>.power.<key>`: energy (J per event) or power (W) sources
   core::peripheral_power default_power;  // register access, leakage, background
+  // Named numbers firmware needs besides register offsets (opcodes, descriptor sizes and word
+  // offsets, flag bits), taken from the constants the model itself uses; --gen-memmap writes them
+  // as EDGEVP_<KIND>_<NAME> (regs_header.h).
+  std::vector<std::pair<std::string, std::uint32_t>> constants;
   // Builds an instance; throws core::config_error naming the key on an impossible configuration.
   std::function<std::unique_ptr<accelerator>(const instance&)> make;
   // Builds the RTL implementation (impl = rtl or lockstep); empty when the kind has none

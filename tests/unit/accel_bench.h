@@ -24,11 +24,8 @@ inline constexpr std::uint64_t rom_base = 0x00000000, rom_size = 0x1000;
 inline constexpr std::uint64_t accel_base = 0x11000000, accel_size = 0x10000;
 inline constexpr std::uint64_t sram_base = 0x80000000, sram_size = 0x100000;
 
-namespace reg {
-inline constexpr std::uint64_t id = 0x00, ctrl = 0x04, status = 0x08, desc = 0x0C, err_desc = 0x10,
-                               err_addr = 0x14, jobs = 0x18, cycles_lo = 0x20, cycles_hi = 0x24,
-                               ops_lo = 0x28, ops_hi = 0x2C;
-}  // namespace reg
+// The contract's offsets, as the model declares them.
+namespace reg = accel::regs;
 
 inline memory::memory_config mem(std::uint64_t size, bool ro) {
   memory::memory_config c;

@@ -20,6 +20,7 @@ namespace {
 using edgevp::accel::error;
 using edgevp::accel::instance;
 using edgevp::core::param_spec;
+namespace cim_regs = edgevp::accel::cim::regs;
 using namespace edgevp::test;
 using namespace edgevp::test::cim_desc;
 namespace status_bits = edgevp::accel::status_bits;
@@ -97,10 +98,10 @@ struct cim_fixture {
 TEST(cim_digital, identifies_itself) {
   cim_fixture f(make("cim-digital"));
   EXPECT_EQ(f.b.rd(reg::id).value, 0xACCE0101u);
-  EXPECT_EQ(f.b.rd(0x40).value, 256u);
-  EXPECT_EQ(f.b.rd(0x44).value, 256u);
-  EXPECT_EQ(f.b.rd(0x48).value, (1u << 3) | (1u << 7));
-  EXPECT_EQ(f.b.rd(0x54).value, 0u);
+  EXPECT_EQ(f.b.rd(cim_regs::rows).value, 256u);
+  EXPECT_EQ(f.b.rd(cim_regs::cols).value, 256u);
+  EXPECT_EQ(f.b.rd(cim_regs::precisions).value, (1u << 3) | (1u << 7));
+  EXPECT_EQ(f.b.rd(cim_regs::noise_sd).value, 0u);
 }
 
 TEST(cim_digital, bit_exact_at_every_precision_against_the_reference) {
@@ -285,15 +286,15 @@ std::int64_t ideal_adc(std::int64_t sum, unsigned adc_shift, unsigned adc_bits) 
 TEST(cim_analog, identifies_itself) {
   cim_fixture f(analog(1, 0.01));
   EXPECT_EQ(f.b.rd(reg::id).value, 0xACCE0201u);
-  EXPECT_EQ(f.b.rd(0x48).value, 0xFFu);
-  EXPECT_EQ(f.b.rd(0x4C).value, 8u);
-  EXPECT_EQ(f.b.rd(0x50).value, 8u);
-  EXPECT_GT(f.b.rd(0x54).value, 1000000u);  // several LSBs at 8-bit weights
+  EXPECT_EQ(f.b.rd(cim_regs::precisions).value, 0xFFu);
+  EXPECT_EQ(f.b.rd(cim_regs::adc_bits).value, 8u);
+  EXPECT_EQ(f.b.rd(cim_regs::dac_bits).value, 8u);
+  EXPECT_GT(f.b.rd(cim_regs::noise_sd).value, 1000000u);  // several LSBs at 8-bit weights
 }
 
 TEST(cim_analog, noise_sd_is_zero_with_noise_off) {
   cim_fixture quiet(analog(0, 0));
-  EXPECT_EQ(quiet.b.rd(0x54).value, 0u);
+  EXPECT_EQ(quiet.b.rd(cim_regs::noise_sd).value, 0u);
 }
 
 TEST(cim_analog, noise_off_equals_the_ideal_quantised_computation_with_clipping) {
@@ -457,7 +458,7 @@ TEST(cim_analog, weights_survive_power_off_and_endurance_is_counted) {
   cim_fixture f(i);
   f.load(std::vector<std::int8_t>(16 * 4, 3), 0, 16, 0, 4, 8);
   f.load(std::vector<std::int8_t>(16 * 4, 2), 0, 16, 0, 4, 8);
-  EXPECT_EQ(f.b.rd(0x58).value, 2u);
+  EXPECT_EQ(f.b.rd(cim_regs::max_writes).value, 2u);
   f.b.monitor.set_state(*f.b.domain, edgevp::core::power::state::off, sc_core::sc_time_stamp());
   f.b.monitor.set_state(*f.b.domain, edgevp::core::power::state::on, sc_core::sc_time_stamp());
   mvm_args a;

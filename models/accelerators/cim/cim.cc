@@ -8,6 +8,16 @@
 
 namespace edgevp::accel::cim {
 
+std::vector<std::pair<std::string, std::uint32_t>> constants() {
+  return {{"OP_LOAD", opcode::load},
+          {"OP_MVM", opcode::mvm},
+          {"LOAD_WORDS", load_words},
+          {"MVM_WORDS", mvm_words},
+          {"MVM_RELU", flags::relu << 8},  // in descriptor word 0
+          {"MVM_OUT32", flags::out32 << 8},
+          {"MAX_BATCH", max_batch}};
+}
+
 std::int32_t sign_extend(std::uint32_t v, unsigned bits) {
   const std::uint32_t m = bits >= 32 ? 0xFFFFFFFFu : ((1u << bits) - 1u);
   const std::uint32_t sign = 1u << (bits - 1);
@@ -27,16 +37,16 @@ std::int8_t requantise(std::int64_t acc, std::int32_t scale, unsigned shift, boo
 
 cim::cim(const sc_core::sc_module_name& name, const instance& inst, std::uint8_t code)
     : accelerator(name, inst, code),
-      rows_reg(this, "ROWS", 0x40, 0, core::access::ro),
-      cols_reg(this, "COLS", 0x44, 0, core::access::ro),
-      precisions(this, "PRECISIONS", 0x48, 0, core::access::ro),
-      adc_bits_reg(this, "ADC_BITS", 0x4C, 0, core::access::ro),
-      dac_bits_reg(this, "DAC_BITS", 0x50, 0, core::access::ro),
-      noise_sd(this, "NOISE_SD", 0x54, 0, core::access::ro),
-      max_writes(this, "MAX_WRITES", 0x58, 0, core::access::ro),
+      rows_reg(this, "ROWS", regs::rows, 0, core::access::ro),
+      cols_reg(this, "COLS", regs::cols, 0, core::access::ro),
+      precisions(this, "PRECISIONS", regs::precisions, 0, core::access::ro),
+      adc_bits_reg(this, "ADC_BITS", regs::adc_bits, 0, core::access::ro),
+      dac_bits_reg(this, "DAC_BITS", regs::dac_bits, 0, core::access::ro),
+      noise_sd(this, "NOISE_SD", regs::noise_sd, 0, core::access::ro),
+      max_writes(this, "MAX_WRITES", regs::max_writes, 0, core::access::ro),
       m_rows(static_cast<unsigned>(inst.integer("rows"))),
       m_cols(static_cast<unsigned>(inst.integer("cols"))) {
-  if (inst.size < 0x5C + 4)
+  if (inst.size < regs::max_writes + 4)
     throw core::config_error(inst.name + ".size must cover its registers (at least 0x60 bytes)");
   rows_reg.on_read([this] { return m_rows; });
   cols_reg.on_read([this] { return m_cols; });

@@ -15,11 +15,19 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "models/accelerators/accelerator.h"
 
 namespace edgevp::accel::cim {
+
+// The CIM's registers (after the contract's; docs/models/cim.md).
+namespace regs {
+inline constexpr std::uint64_t rows = 0x40, cols = 0x44, precisions = 0x48, adc_bits = 0x4C, dac_bits = 0x50,
+                               noise_sd = 0x54, max_writes = 0x58;
+}  // namespace regs
 
 namespace opcode {
 inline constexpr std::uint8_t load = 1;
@@ -32,6 +40,9 @@ inline constexpr std::uint32_t out32 = 1u << 1;  // bit 9
 inline constexpr unsigned load_words = 8;
 inline constexpr unsigned mvm_words = 16;
 inline constexpr std::uint32_t max_batch = 65536;
+
+// The constants firmware builds descriptors with (kind_info::constants; docs/models/cim.md).
+std::vector<std::pair<std::string, std::uint32_t>> constants();
 
 // Requantisation of one accumulator to int8 (docs/models/cim.md).
 std::int8_t requantise(std::int64_t acc, std::int32_t scale, unsigned shift, bool relu);

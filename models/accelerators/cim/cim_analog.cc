@@ -294,6 +294,7 @@ kind_info analog_kind() {
       ps::energy("cell_read", 0.0, "energy per active cell and MVM (read current)")
           .computed_default("g_max / 2 x v_read^2 x mvm_time (11.3 fJ)"),
   };
+  k.constants = constants();
   k.default_power = {1e-12, 1e-6, 0.0};  // leakage: U (periphery; the RRAM array does not leak)
   k.make = [](const instance& inst) -> std::unique_ptr<accelerator> {
     return std::make_unique<cim_analog>(inst.name.c_str(), inst);

@@ -144,6 +144,7 @@ kind_info digital_kind() {
       ps::energy("mac_i8w8", mac_i8w8, "energy per MAC, 8-bit inputs and weights (63 TOPS/W)"),
       ps::energy("row_write", 0.0, "energy per array row written").computed_default("cols x 8 bits x 0.10 pJ/bit"),
   };
+  k.constants = constants();
   k.default_power = {1e-12, 2e-6, 0.0};  // leakage: U (a 64 kb SRAM array and its periphery)
   k.make = [](const instance& inst) -> std::unique_ptr<accelerator> {
     return std::make_unique<cim_digital>(inst.name.c_str(), inst);

@@ -38,19 +38,22 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Offsets, bits and error codes come from the models (edgevp --gen-memmap). */
+#include "edgevp_accel_regs.h"
+
 /* --- register offsets ----------------------------------------------------------------------- */
-#define ACCEL_ID        0x00u
-#define ACCEL_CTRL      0x04u
-#define ACCEL_STATUS    0x08u
-#define ACCEL_DESC      0x0Cu
-#define ACCEL_ERR_DESC  0x10u
-#define ACCEL_ERR_ADDR  0x14u
-#define ACCEL_JOBS      0x18u
-#define ACCEL_CYCLES_LO 0x20u
-#define ACCEL_CYCLES_HI 0x24u
-#define ACCEL_OPS_LO    0x28u
-#define ACCEL_OPS_HI    0x2Cu
-#define ACCEL_KIND_REGS 0x40u /* first kind-specific register */
+#define ACCEL_ID        EDGEVP_ACCEL_ID
+#define ACCEL_CTRL      EDGEVP_ACCEL_CTRL
+#define ACCEL_STATUS    EDGEVP_ACCEL_STATUS
+#define ACCEL_DESC      EDGEVP_ACCEL_DESC
+#define ACCEL_ERR_DESC  EDGEVP_ACCEL_ERR_DESC
+#define ACCEL_ERR_ADDR  EDGEVP_ACCEL_ERR_ADDR
+#define ACCEL_JOBS      EDGEVP_ACCEL_JOBS
+#define ACCEL_CYCLES_LO EDGEVP_ACCEL_CYCLES_LO
+#define ACCEL_CYCLES_HI EDGEVP_ACCEL_CYCLES_HI
+#define ACCEL_OPS_LO    EDGEVP_ACCEL_OPS_LO
+#define ACCEL_OPS_HI    EDGEVP_ACCEL_OPS_HI
+#define ACCEL_KIND_REGS EDGEVP_ACCEL_KIND_REGS /* first kind-specific register */
 
 /* --- ID ------------------------------------------------------------------------------------- */
 #define ACCEL_ID_MAGIC          0xACCEu
@@ -59,15 +62,15 @@
 #define ACCEL_ID_VERSION(id)    ((id) & 0xFFu)
 
 /* --- CTRL ----------------------------------------------------------------------------------- */
-#define ACCEL_CTRL_START  (1u << 0)
-#define ACCEL_CTRL_RESET  (1u << 1)
-#define ACCEL_CTRL_IRQ_EN (1u << 2)
+#define ACCEL_CTRL_START  EDGEVP_ACCEL_CTRL_START
+#define ACCEL_CTRL_RESET  EDGEVP_ACCEL_CTRL_RESET
+#define ACCEL_CTRL_IRQ_EN EDGEVP_ACCEL_CTRL_IRQ_EN
 
 /* --- STATUS --------------------------------------------------------------------------------- */
-#define ACCEL_STATUS_BUSY           (1u << 0)
-#define ACCEL_STATUS_DONE           (1u << 1)
-#define ACCEL_STATUS_ERROR          (1u << 2)
-#define ACCEL_STATUS_ERR_CODE_SHIFT 8u
+#define ACCEL_STATUS_BUSY           EDGEVP_ACCEL_STATUS_BUSY
+#define ACCEL_STATUS_DONE           EDGEVP_ACCEL_STATUS_DONE
+#define ACCEL_STATUS_ERROR          EDGEVP_ACCEL_STATUS_ERROR
+#define ACCEL_STATUS_ERR_CODE_SHIFT EDGEVP_ACCEL_STATUS_ERR_CODE_SHIFT
 #define ACCEL_STATUS_ERR_CODE_MASK  (0xFFu << ACCEL_STATUS_ERR_CODE_SHIFT)
 #define ACCEL_STATUS_ERR_CODE(s)    (((s) >> ACCEL_STATUS_ERR_CODE_SHIFT) & 0xFFu)
 
@@ -76,19 +79,19 @@
 #define ACCEL_DESC_FLAGS_MASK  0xFFFFFF00u
 #define ACCEL_DESC_WORD0(opcode, flags) \
     (((uint32_t)(opcode) & 0xFFu) | ((uint32_t)(flags) & 0xFFFFFF00u))
-#define ACCEL_MAX_CHAIN        65536u /* longer chains end with ACCEL_ERR_CHAIN */
+#define ACCEL_MAX_CHAIN        EDGEVP_ACCEL_MAX_CHAIN /* longer chains end with ACCEL_ERR_CHAIN */
 
 /* --- error codes (STATUS.ERR_CODE) ---------------------------------------------------------- */
-#define ACCEL_ERR_NONE      0 /* */
-#define ACCEL_ERR_OPCODE    1 /* opcode 0 or unknown to the kind */
-#define ACCEL_ERR_ALIGN     2 /* descriptor, buffer or stride not word-aligned where required */
-#define ACCEL_ERR_UNMAPPED  3 /* a buffer or the descriptor not wholly inside one mapped target */
-#define ACCEL_ERR_SHAPE     4 /* sizes or offsets beyond the hardware, zero sizes */
-#define ACCEL_ERR_PRECISION 5 /* a bit width the kind does not support */
-#define ACCEL_ERR_BUSY      6 /* START while a job runs */
-#define ACCEL_ERR_DMA       7 /* a DMA transfer got an error response (ERR_ADDR: its address) */
-#define ACCEL_ERR_PARAM     8 /* any other malformed field */
-#define ACCEL_ERR_CHAIN     9 /* more than 65536 chained descriptors */
+#define ACCEL_ERR_NONE      (int)EDGEVP_ACCEL_ERR_NONE /* */
+#define ACCEL_ERR_OPCODE    (int)EDGEVP_ACCEL_ERR_OPCODE /* opcode 0 or unknown to the kind */
+#define ACCEL_ERR_ALIGN     (int)EDGEVP_ACCEL_ERR_ALIGN /* descriptor, buffer or stride not word-aligned where required */
+#define ACCEL_ERR_UNMAPPED  (int)EDGEVP_ACCEL_ERR_UNMAPPED /* a buffer or the descriptor not wholly inside one mapped target */
+#define ACCEL_ERR_SHAPE     (int)EDGEVP_ACCEL_ERR_SHAPE /* sizes or offsets beyond the hardware, zero sizes */
+#define ACCEL_ERR_PRECISION (int)EDGEVP_ACCEL_ERR_PRECISION /* a bit width the kind does not support */
+#define ACCEL_ERR_BUSY      (int)EDGEVP_ACCEL_ERR_BUSY /* START while a job runs */
+#define ACCEL_ERR_DMA       (int)EDGEVP_ACCEL_ERR_DMA /* a DMA transfer got an error response (ERR_ADDR: its address) */
+#define ACCEL_ERR_PARAM     (int)EDGEVP_ACCEL_ERR_PARAM /* any other malformed field */
+#define ACCEL_ERR_CHAIN     (int)EDGEVP_ACCEL_ERR_CHAIN /* more than 65536 chained descriptors */
 
 /* Not a device code: what the waits return when the job did not end in time, or (accel_wait)
    when the device is idle without DONE (no job was started). */

@@ -30,32 +30,38 @@
 
 #include "edgevp/accel.h"
 
+/* Both kinds share the CIM's registers and descriptors (models/accelerators/cim/cim.h); the names
+ * below are the digital kind's, checked equal to the analog kind's. */
+_Static_assert(EDGEVP_CIM_ANALOG_ROWS == EDGEVP_CIM_DIGITAL_ROWS && EDGEVP_CIM_ANALOG_MAX_WRITES == EDGEVP_CIM_DIGITAL_MAX_WRITES &&
+                   EDGEVP_CIM_ANALOG_OP_MVM == EDGEVP_CIM_DIGITAL_OP_MVM && EDGEVP_CIM_ANALOG_MVM_WORDS == EDGEVP_CIM_DIGITAL_MVM_WORDS,
+               "the CIM kinds' registers and descriptors differ");
+
 /* --- identity ------------------------------------------------------------------------------- */
-#define CIM_ID_DIGITAL   0xACCE0101u
-#define CIM_ID_ANALOG    0xACCE0201u
-#define CIM_KIND_DIGITAL 0x01u /* ACCEL_ID_KIND() */
-#define CIM_KIND_ANALOG  0x02u
+#define CIM_ID_DIGITAL   EDGEVP_CIM_DIGITAL_ID
+#define CIM_ID_ANALOG    EDGEVP_CIM_ANALOG_ID
+#define CIM_KIND_DIGITAL EDGEVP_CIM_DIGITAL_CODE /* ACCEL_ID_KIND() */
+#define CIM_KIND_ANALOG  EDGEVP_CIM_ANALOG_CODE
 
 /* --- kind-specific registers ---------------------------------------------------------------- */
-#define CIM_ROWS       0x40u
-#define CIM_COLS       0x44u
-#define CIM_PRECISIONS 0x48u
-#define CIM_ADC_BITS   0x4Cu
-#define CIM_DAC_BITS   0x50u
-#define CIM_NOISE_SD   0x54u
-#define CIM_MAX_WRITES 0x58u
+#define CIM_ROWS       EDGEVP_CIM_DIGITAL_ROWS
+#define CIM_COLS       EDGEVP_CIM_DIGITAL_COLS
+#define CIM_PRECISIONS EDGEVP_CIM_DIGITAL_PRECISIONS
+#define CIM_ADC_BITS   EDGEVP_CIM_DIGITAL_ADC_BITS
+#define CIM_DAC_BITS   EDGEVP_CIM_DIGITAL_DAC_BITS
+#define CIM_NOISE_SD   EDGEVP_CIM_DIGITAL_NOISE_SD
+#define CIM_MAX_WRITES EDGEVP_CIM_DIGITAL_MAX_WRITES
 
 #define CIM_NOISE_SD_SCALE 1000000u /* NOISE_SD is in weight LSBs x 1e6 */
 
 /* --- descriptors ---------------------------------------------------------------------------- */
-#define CIM_OP_LOAD 1u
-#define CIM_OP_MVM  2u
+#define CIM_OP_LOAD EDGEVP_CIM_DIGITAL_OP_LOAD
+#define CIM_OP_MVM  EDGEVP_CIM_DIGITAL_OP_MVM
 
-#define CIM_LOAD_WORDS 8u
-#define CIM_MVM_WORDS  16u
+#define CIM_LOAD_WORDS EDGEVP_CIM_DIGITAL_LOAD_WORDS
+#define CIM_MVM_WORDS  EDGEVP_CIM_DIGITAL_MVM_WORDS
 
-#define CIM_MVM_RELU  (1u << 8)
-#define CIM_MVM_OUT32 (1u << 9)
+#define CIM_MVM_RELU  EDGEVP_CIM_DIGITAL_MVM_RELU
+#define CIM_MVM_OUT32 EDGEVP_CIM_DIGITAL_MVM_OUT32
 
 #define CIM_MVM_MAX_SHIFT     62u
 #define CIM_MVM_MAX_ADC_SHIFT 30u
