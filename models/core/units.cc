@@ -9,14 +9,14 @@
 
 namespace edgevp::core {
 
-namespace {
-
 std::string trim(const std::string& s) {
   std::size_t b = 0, e = s.size();
   while (b < e && std::isspace(static_cast<unsigned char>(s[b])) != 0) ++b;
   while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1])) != 0) --e;
   return s.substr(b, e - b);
 }
+
+namespace {
 
 // Splits "12.5 us" into a finite non-negative number and its unit.
 bool split_number(const std::string& in, double& num, std::string& unit) {

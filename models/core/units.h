@@ -20,6 +20,8 @@
 
 namespace edgevp::core {
 
+// Without leading and trailing white space.
+std::string trim(const std::string& s);
 std::optional<sc_core::sc_time> parse_time(const std::string& s);
 std::optional<std::uint64_t> parse_u64(const std::string& s);
 std::optional<double> parse_frequency(const std::string& s);
