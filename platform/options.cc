@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/rtl/implementations.h"
+#include "platform/instances.h"
 #include "platform/units.h"
 
 namespace edgevp::platform {
@@ -22,7 +23,7 @@ using core::param_value;
 namespace {
 
 // The accelerator kinds, with the RTL library's implementations registered.
-const accel::registry& accel_kinds() { return rtl::kinds(); }
+
 
 const char* const class_keys[] = {"alu", "mul", "div", "load", "store", "branch", "jump", "csr", "amo", "fence", "system"};
 
@@ -54,8 +55,7 @@ std::vector<power_key> power_keys(soc_config& s) {
     k.push_back({n + ".power.retention", &m.p->retention, 'W', n + " leakage in retention"});
   }
   const struct { const char* n; core::peripheral_power* p; } pers[] = {
-      {"uart", &s.uart_power}, {"clint", &s.clint_power}, {"intc", &s.intc_power},
-      {"syscon", &s.syscon_power}, {"pmu", &s.pmu_power}, {"rtc", &s.rtc_power}, {"gpio", &s.gpio_power}};
+      {"clint", &s.clint_power}, {"intc", &s.intc_power}, {"syscon", &s.syscon_power}, {"pmu", &s.pmu_power}};
   for (const auto& p : pers) {
     const std::string n = p.n;
     k.push_back({n + ".power.access", &p.p->access, 'J', n + " energy per register access"});
@@ -116,11 +116,11 @@ po::options_description soc_description() {
                     (std::string("cycles per ") + k + " instruction").c_str());
   d.add_options()("bus.hop_latency", po::value<time_value>(), "interconnect latency per transaction (default 2ns)")
       ("bus.width", po::value<u64_value>(), "interconnect data width in bytes: longer transactions (DMA bursts) take a bus cycle per extra beat (default 8)")
+      ("peripherals", po::value<std::string>(), "peripheral instances, comma-separated (default uart,rtc,gpio; none for none); each one's keys are NAME.kind, NAME.base, ... (see Peripherals below)")
       ("accel", po::value<std::string>(), "accelerator instances, comma-separated (default cim0,cim1; none for no accelerator); each one's keys are NAME.kind, NAME.base, ... (see Accelerators below)");
   block("rom", "boot ROM");
   block("clint", "CLINT");
   block("intc", "interrupt controller");
-  block("uart", "UART");
   block("syscon", "syscon");
   block("emram", "eMRAM");
   block("sram", "SRAM");
@@ -131,19 +131,9 @@ po::options_description soc_description() {
       ("emram.row_bytes", po::value<u64_value>(), "eMRAM row size: write endurance is counted per row (default 64)")
       ("emram.endurance", po::value<u64_value>(), "eMRAM write cycles per row before a warning (default 100000)")
       ("clint.timebase", po::value<freq_value>(), "mtime frequency (default 1MHz)")
-      ("syscon.platform_id", po::value<u64_value>(), "value of the syscon ID register (default 0xED6E0001)")
-      ("uart.irq", po::value<u64_value>(), "interrupt-controller source of the UART (default 1)")
-      ("uart.rx_file", po::value<std::string>(), "bytes the UART receives");
+      ("syscon.platform_id", po::value<u64_value>(), "value of the syscon ID register (default 0xED6E0001)");
   block("pmu", "power-management unit");
-  block("rtc", "RTC / wake-up timer");
-  block("gpio", "GPIO");
   d.add_options()
-      ("gpio.irq", po::value<u64_value>(), "interrupt-controller source of the GPIO (default 3)")
-      ("gpio.stimulus", po::value<std::string>(), "file of `<time> <pin> <level>` lines driving the GPIO inputs")
-      ("gpio.impl", po::value<std::string>(), "GPIO implementation: tlm (the model, default) or rtl (rtl/edgevp_gpio.sv verilated, behind an AXI4-Lite bridge, clocked at 100 MHz while it has work)")
-      ("gpio.rtl.timeout", po::value<u64_value>(), "gpio.impl=rtl: cycles a register access may wait for the RTL's handshakes before it is an error (default 1000)");
-  d.add_options()
-      ("rtc.irq", po::value<u64_value>(), "interrupt-controller source of the RTC alarm (default 2)")
       ("aon.clock", po::value<freq_value>(), "clock of the always-on domain: the RTC's tick (default 32768Hz)");
   d.add_options()
       ("pmu.opps", po::value<opps_value>(), "operating points VOLTAGE@FREQUENCY,... (default 0.8V@cpu.clock,0.6V@cpu.clock/2); the reset one sets the CPU clock")
@@ -181,79 +171,10 @@ po::options_description scenario_description() {
   return d;
 }
 
-struct accel_decl {
-  std::string name;
-  std::string kind;
-};
-
-// The options of one instance (`name` may be the placeholder NAME, for --help).
-// Every key of an instance of kind `k` (nullptr: the keys every instance has), with its declaration.
-std::vector<std::pair<std::string, param_spec>> accel_keys(const accel::kind_info* k) {
-  std::vector<std::pair<std::string, param_spec>> keys;
-  for (param_spec ps : accel::instance_keys()) {
-    if (ps.key == "kind") ps.help += " (" + accel_kinds().names() + ")";
-    if (ps.key == "impl") ps.help += "; RTL exists for " + accel_kinds().rtl_kinds();
-    keys.emplace_back(ps.key, ps);
-  }
-  if (k == nullptr) return keys;
-  for (const param_spec& ps : k->keys) keys.emplace_back(ps.key, ps);
-  for (const param_spec& ps : k->power) keys.emplace_back("power." + ps.key, ps);
-  return keys;
-}
-
-// The options of one instance (`name` may be the placeholder NAME, for --help): text values, parsed
-// and checked against their declarations by make_accels.
-void add_accel_options(po::options_description& d, const std::string& name, const accel::kind_info* k) {
-  for (const auto& [key, ps] : accel_keys(k))
-    d.add_options()((name + "." + key).c_str(), po::value<std::string>(), ps.describe().c_str());
-}
-
-po::options_description accel_description(const std::vector<accel_decl>& decls) {
-  po::options_description d("Accelerator instances");
-  for (const accel_decl& a : decls) add_accel_options(d, a.name, accel_kinds().find(a.kind));
-  return d;
-}
-
-po::options_description all_description(const std::vector<accel_decl>& decls = {}) {
+po::options_description all_description(const instance_decls& decls = {}) {
   po::options_description all;
-  all.add(run_description()).add(soc_description()).add(scenario_description()).add(accel_description(decls));
+  all.add(run_description()).add(soc_description()).add(scenario_description()).add(instance_description(decls));
   return all;
-}
-
-// `accel = cim0,cim1`: the instance names, checked.
-std::vector<std::string> accel_names(const std::string& list) {
-  std::vector<std::string> names;
-  std::string cur;
-  std::istringstream in(list);
-  while (std::getline(in, cur, ',')) {
-    const auto b = cur.find_first_not_of(" \t");
-    const auto e = cur.find_last_not_of(" \t");
-    names.push_back(b == std::string::npos ? std::string() : cur.substr(b, e - b + 1));
-  }
-  if (names.size() == 1 && names[0] == "none") return {};
-  if (list.find_first_not_of(" \t") == std::string::npos)
-    throw usage_error("option 'accel' is empty: list the instances, or give none");
-  if (!list.empty() && list.back() == ',') names.emplace_back();  // getline drops a trailing empty item
-  static const char* const reserved[] = {"accel", "cpu", "bus", "rom", "clint", "intc", "uart", "syscon", "pmu",
-                                         "rtc", "gpio", "emram", "sram", "aon", "soc", "peripheral", "scenario",
-                                         "expect", "none"};
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    const std::string& n = names[i];
-    if (n.empty()) throw usage_error("option 'accel': an empty item in '" + list + "'");
-    bool ok = !n.empty() && std::islower(static_cast<unsigned char>(n[0])) != 0;
-    for (char ch : n) ok = ok && (std::islower(static_cast<unsigned char>(ch)) != 0 || std::isdigit(static_cast<unsigned char>(ch)) != 0 || ch == '_');
-    if (n == "none") throw usage_error("option 'accel': none cannot be combined with instances");
-    // accel<i> would collide with the memory map's EDGEVP_ACCEL<i>_* names.
-    if (n.size() > 5 && n.compare(0, 5, "accel") == 0 && n.find_first_not_of("0123456789", 5) == std::string::npos)
-      throw usage_error("option 'accel': '" + n + "' is reserved (the memory map names instances accel<i> by index)");
-    if (!ok)
-      throw usage_error("option 'accel': '" + n + "' is not an instance name (lower-case letter, then letters, digits, _)");
-    for (const char* r : reserved)
-      if (n == r) throw usage_error("option 'accel': '" + n + "' is the name of another block");
-    for (std::size_t k = 0; k < i; ++k)
-      if (names[k] == n) throw usage_error("option 'accel': '" + n + "' is listed twice");
-  }
-  return names;
 }
 
 po::parsed_options parse_file(const std::string& path, const po::options_description& desc) {
@@ -266,14 +187,6 @@ po::parsed_options parse_file(const std::string& path, const po::options_descrip
   }
 }
 
-void parse_file(const std::string& path, const po::options_description& desc, po::variables_map& vm) {
-  const po::parsed_options parsed = parse_file(path, desc);
-  try {
-    po::store(parsed, vm);
-  } catch (const po::error& e) {
-    throw usage_error(path + ": " + e.what());
-  }
-}
 
 // The `configuration` section of a report (write_report): key -> values as written. Throws
 // usage_error naming the file when it is not a report edgevp wrote.
@@ -369,25 +282,40 @@ std::string dir_of(const std::string& path) {
 
 }  // namespace
 
-static std::string accel_help() {
+namespace {
+// One section of --help: the kinds, the keys every instance has, then each kind's own keys.
+template <typename Kinds, typename Keys>
+std::string instances_help(const std::string& intro, const std::string& what, const Kinds& kinds, Keys keys) {
   std::ostringstream os;
-  os << "Accelerators (docs/accelerators.md): `accel = NAME,...` lists the instances (default cim0,cim1:\n"
-        "cim0 is a cim-digital, cim1 a cim-analog); each NAME takes the keys below. Kinds:\n";
-  for (const accel::kind_info& k : accel_kinds().kinds()) os << "  " << k.name << ": " << k.summary << '\n';
+  os << intro;
+  for (const auto& k : kinds) os << "  " << k.name << ": " << k.summary << '\n';
   os << '\n';
-  po::options_description common("Keys of every accelerator instance");
-  add_accel_options(common, "NAME", nullptr);
+  po::options_description common("Keys of every " + what + " instance");
+  add_declared_options(common, "NAME", keys(nullptr));
   os << common << '\n';
-  for (const accel::kind_info& k : accel_kinds().kinds()) {
+  for (const auto& k : kinds) {
     po::options_description d("Keys of a " + k.name + " instance");
     po::options_description full;
-    add_accel_options(full, "NAME", &k);
+    add_declared_options(full, "NAME", keys(&k));
     // Only the kind's own keys (the common ones are listed above).
     for (const auto& o : full.options())
       if (common.find_nothrow(o->long_name(), false) == nullptr) d.add(o);
-    os << d << '\n';
+    if (!d.options().empty()) os << d << '\n';
   }
   return os.str();
+}
+}  // namespace
+
+static std::string accel_help() {
+  return instances_help("Accelerators (docs/accelerators.md): `accel = NAME,...` lists the instances (default cim0,cim1:\n"
+                        "cim0 is a cim-digital, cim1 a cim-analog); each NAME takes the keys below. Kinds:\n",
+                        "accelerator", accel_kinds().kinds(), accel_keys);
+}
+
+static std::string peripheral_help() {
+  return instances_help("Peripherals (docs/memory-map.md): `peripherals = NAME,...` lists the instances (default\n"
+                        "uart,rtc,gpio, each of the kind of its name); each NAME takes the keys below. Kinds:\n",
+                        "peripheral", block_kinds().kinds(), block_keys);
 }
 
 std::string help_text() {
@@ -398,6 +326,7 @@ std::string help_text() {
      << run_description() << '\n'
      << soc_description() << '\n'
      << scenario_description() << '\n'
+     << peripheral_help() << '\n'
      << accel_help() << '\n'
      << "Exit codes:\n"
         "  0..63  the firmware's exit code (syscon EXIT register or riscv-tests tohost)\n"
@@ -418,7 +347,7 @@ namespace {
 
 // Pass 1 of the parse: the accelerator instances and their kinds, which decide what keys exist.
 // Problems are left to pass 2, which reports them with the full option table.
-std::vector<accel_decl> discover_accels(int argc, const char* const* argv) {
+instance_decls discover_instances(int argc, const char* const* argv) {
   po::options_description d1 = all_description();
   // Values of options unknown in this pass (`--npu.kind cim-analog`) look positional: take any number.
   d1.add_options()("pass1-positional", po::value<std::vector<std::string>>());
@@ -428,6 +357,7 @@ std::vector<accel_decl> discover_accels(int argc, const char* const* argv) {
   std::vector<std::pair<std::string, std::string>> kinds;  // (key, value), first wins
   std::vector<std::pair<std::string, std::string>> report_kinds;
   std::string report_accel;
+  std::string report_peripherals;
   try {
     // `--NAME.kind=KIND` or `--NAME.kind KIND` on the command line.
     for (int i = 1; i < argc; ++i) {
@@ -452,6 +382,7 @@ std::vector<accel_decl> discover_accels(int argc, const char* const* argv) {
       for (const auto& [key, values] : report_configuration(vm["config-from-report"].as<std::string>())) {
         if (values.empty()) continue;
         if (key == "accel" && report_accel.empty()) report_accel = values.front();
+        if (key == "peripherals" && report_peripherals.empty()) report_peripherals = values.front();
         if (key.size() > 5 && key.compare(key.size() - 5, 5, ".kind") == 0) report_kinds.emplace_back(key, values.front());
       }
     }
@@ -469,70 +400,10 @@ std::vector<accel_decl> discover_accels(int argc, const char* const* argv) {
     // Pass 2 reports it.
   }
   kinds.insert(kinds.end(), report_kinds.begin(), report_kinds.end());  // the report has the lowest priority
-  const std::vector<std::string> names = accel_names(
-      vm.count("accel") != 0 ? vm["accel"].as<std::string>() : !report_accel.empty() ? report_accel : std::string("cim0,cim1"));
-  std::vector<accel_decl> decls;
-  for (const std::string& n : names) {
-    std::string kind = default_kind(n);
-    for (const auto& [key, value] : kinds)
-      if (key == n + ".kind") {
-        kind = value;
-        break;
-      }
-    if (kind.empty())
-      throw usage_error("accelerator '" + n + "' has no kind: give '" + n + ".kind' (" +
-                        accel_kinds().names() + ")");
-    if (accel_kinds().find(kind) == nullptr)
-      throw usage_error("option '" + n + ".kind': unknown accelerator kind '" + kind + "' (known: " +
-                        accel_kinds().names() + ")");
-    decls.push_back({n, kind});
-  }
-  return decls;
-}
-
-// The instances' configuration from the parsed options: each value parsed by its declaration
-// (a relative path against the directory of the file that gave it).
-std::vector<accel::instance> make_accels(const po::variables_map& vm, const std::vector<accel_decl>& decls,
-                                         const std::map<std::string, given_value>& given) {
-  std::vector<accel::instance> out;
-  for (std::size_t i = 0; i < decls.size(); ++i) {
-    const accel_decl& d = decls[i];
-    const accel::kind_info& k = *accel_kinds().find(d.kind);
-    accel::instance a;
-    a.name = d.name;
-    a.kind = d.kind;
-    a.base = accel_window_base + accel_window_size * i;
-    a.size = accel_window_size;
-    a.irq = accel_first_irq + static_cast<unsigned>(i);
-    a.power = k.default_power;
-    const std::size_t common = accel::instance_keys().size();
-    const auto keys = accel_keys(&k);
-    for (std::size_t j = 0; j < keys.size(); ++j) {
-      const auto& [key, ps] = keys[j];
-      const std::string full = d.name + "." + key;
-      if (vm.count(full) == 0) continue;
-      auto g = given.find(full);
-      const std::string base_dir = g == given.end() || g->second.file.empty() ? "" : dir_of(g->second.file);
-      try {
-        const param_value v = ps.parse(vm[full].as<std::string>(), base_dir, d.name + ".");
-        if (j < common)
-          accel::set_instance_key(a, key, v);
-        else if (key.rfind("power.", 0) == 0)
-          a.power_overrides[ps.key] = v.curve;
-        else
-          a.params.set(ps.key, v);
-      } catch (const core::param_error& e) {
-        throw usage_error(e.what());
-      }
-    }
-    try {
-      accel_kinds().check(a);
-    } catch (const core::param_error& e) {
-      throw usage_error(e.what());
-    }
-    out.push_back(std::move(a));
-  }
-  return out;
+  auto list = [&vm](const char* key, const std::string& from_report) {
+    return vm.count(key) != 0 ? vm[key].as<std::string>() : from_report;
+  };
+  return declare_instances(list("peripherals", report_peripherals), list("accel", report_accel), kinds);
 }
 
 // The effective configuration: files as resolved, and every declared key of each instance.
@@ -544,35 +415,8 @@ void complete_configuration(parsed_options& p) {
     else it->second.values = {value};
   };
   resolved("firmware", p.run.firmware);
-  resolved("gpio.stimulus", p.soc.gpio_stimulus_file);
-  resolved("uart.rx_file", p.soc.uart_rx_file);
   p.configuration.erase("scenario.firmware");  // `firmware` is the resolved one
-  if (p.configuration.count("accel") == 0) {
-    std::string names;
-    for (const accel::instance& a : p.soc.accels) names += (names.empty() ? "" : ",") + a.name;
-    p.configuration["accel"] = {{names.empty() ? std::string("none") : names}, "default", ""};
-  }
-  for (const accel::instance& a : p.soc.accels) {
-    const accel::kind_info& k = *accel_kinds().find(a.kind);
-    auto add = [&](const std::string& key, const std::string& value) {
-      if (p.configuration.count(a.name + "." + key) == 0) p.configuration[a.name + "." + key] = {{value}, "default", ""};
-    };
-    add("kind", a.kind);
-    char buf[24];
-    std::snprintf(buf, sizeof(buf), "0x%08llx", static_cast<unsigned long long>(a.base));
-    add("base", buf);
-    add("irq", std::to_string(a.irq));
-    param_value leakage;
-    leakage.type = core::param_type::power;
-    leakage.curve = a.power.leakage;
-    add("power.leakage", leakage.str());
-    for (const param_spec& ps : accel::instance_keys())
-      if (ps.has_default()) add(ps.key, ps.default_value.str());
-    for (const param_spec& ps : k.keys)
-      if (ps.has_default()) add(ps.key, ps.default_value.str());
-    for (const param_spec& ps : k.power)
-      if (ps.has_default()) add("power." + ps.key, ps.default_value.str());
-  }
+  echo_instance_defaults(p.soc, p.configuration);
 }
 
 }  // namespace
@@ -580,7 +424,7 @@ void complete_configuration(parsed_options& p) {
 parsed_options parse_options(int argc, const char* const* argv) {
   po::positional_options_description pos;
   pos.add("firmware", 1);
-  const std::vector<accel_decl> decls = discover_accels(argc, argv);
+  const instance_decls decls = discover_instances(argc, argv);
   const po::options_description desc = all_description(decls);
   po::variables_map vm;
   parsed_options p;
@@ -676,12 +520,11 @@ parsed_options parse_options(int argc, const char* const* argv) {
   get(vm, "bus.width", v);
   if (v == 0 || v > 4096) throw usage_error("option 'bus.width' must be 1..4096 bytes");
   s.bus.width_bytes = static_cast<unsigned>(v);
-  s.accels = make_accels(vm, decls, given);
+  make_instances(vm, decls, given, s);
   get(vm, "rtl-vcd", s.rtl_vcd);
   get_block(vm, "rom", s.rom);
   get_block(vm, "clint", s.clint);
   get_block(vm, "intc", s.intc);
-  get_block(vm, "uart", s.uart);
   get_block(vm, "syscon", s.syscon);
   get_block(vm, "emram", s.emram);
   get_block(vm, "sram", s.sram);
@@ -694,26 +537,7 @@ parsed_options parse_options(int argc, const char* const* argv) {
   v = s.platform_id;
   get(vm, "syscon.platform_id", v);
   s.platform_id = to_u32(vm, "syscon.platform_id", v);
-  v = s.uart_irq;
-  get(vm, "uart.irq", v);
-  s.uart_irq = to_u32(vm, "uart.irq", v);
-  get(vm, "uart.rx_file", s.uart_rx_file);
   get_block(vm, "pmu", s.pmu);
-  get_block(vm, "rtc", s.rtc);
-  get_block(vm, "gpio", s.gpio);
-  v = s.gpio_irq;
-  get(vm, "gpio.irq", v);
-  s.gpio_irq = to_u32(vm, "gpio.irq", v);
-  get(vm, "gpio.stimulus", s.gpio_stimulus_file);
-  get(vm, "gpio.impl", s.gpio_impl);
-  if (s.gpio_impl != "tlm" && s.gpio_impl != "rtl")
-    throw usage_error("option 'gpio.impl': '" + s.gpio_impl + "' is not an implementation (tlm, rtl)");
-  get(vm, "gpio.rtl.timeout", s.gpio_rtl_timeout);
-  if (s.gpio_rtl_timeout == 0 || s.gpio_rtl_timeout > 100000000)
-    throw usage_error("option 'gpio.rtl.timeout' must be 1..100000000 cycles");
-  v = s.rtc_irq;
-  get(vm, "rtc.irq", v);
-  s.rtc_irq = to_u32(vm, "rtc.irq", v);
   get(vm, "aon.clock", s.aon_clock_hz);
   if (vm.count("pmu.opps") != 0) {
     s.pmu_cfg.opps = vm["pmu.opps"].as<opps_value>().opps;
@@ -758,20 +582,6 @@ parsed_options parse_options(int argc, const char* const* argv) {
   if (vm.count("expect.max_energy") != 0) sc.max_energy = vm["expect.max_energy"].as<energy_value>().c.value();
   if (vm.count("expect.max_avg_power") != 0) sc.max_avg_power = vm["expect.max_avg_power"].as<power_value>().c.value();
   if (vm.count("expect.region") != 0) sc.regions = vm["expect.region"].as<std::vector<std::string>>();
-
-  // Input files named in the scenario file are relative to it (like its firmware).
-  if (!r.scenario.empty()) {
-    po::variables_map own;
-    parse_file(r.scenario, desc, own);
-    for (const char* key : {"gpio.stimulus", "uart.rx_file"}) {
-      if (own.count(key) == 0 || vm.count(key) == 0) continue;
-      const std::string named = own[key].as<std::string>();
-      if (named.empty() || named[0] == '/' || vm[key].as<std::string>() != named) continue;  // absolute, or overridden
-      const std::string resolved = dir_of(r.scenario) + "/" + named;
-      if (std::string(key) == "gpio.stimulus") s.gpio_stimulus_file = resolved;
-      else s.uart_rx_file = resolved;
-    }
-  }
 
   // Resolve the firmware: the command line wins over the scenario's.
   if (r.firmware.empty() && !sc.firmware.empty()) {

@@ -260,7 +260,9 @@ run_result simulate(const parsed_options& opts) {
     sc_core::sc_trace(vcd, top.clint.mtip.signal(), "irq.mtip");
     sc_core::sc_trace(vcd, top.clint.msip.signal(), "irq.msip");
     sc_core::sc_trace(vcd, top.intc.irq.signal(), "irq.meip");
-    sc_core::sc_trace(vcd, top.uart->irq.signal(), "irq.uart");
+    for (std::size_t i = 0; i < top.blocks.size(); ++i)  // every peripheral's interrupt line
+      if (core::irq_line* line = top.blocks[i]->interrupt(); line != nullptr)
+        sc_core::sc_trace(vcd, line->signal(), "irq." + top.block_configs[i]->name);
     sc_core::sc_trace(vcd, top.cpu.sleeping, "cpu.sleeping");
     sc_core::sc_trace(vcd, top.cpu.bus_errors, "cpu.bus_errors");
     sc_core::sc_trace(vcd, top.cpu.traps, "cpu.traps");

@@ -90,6 +90,13 @@ std::vector<std::uint32_t> boot_stub(const soc_config& c, std::uint32_t entry) {
 
 }  // namespace
 
+namespace {
+std::string upper(std::string n) {
+  for (auto& ch : n) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return n;
+}
+}  // namespace
+
 std::string rtl_vcd_path(const std::string& file, const std::string& block, std::size_t blocks) {
   if (blocks <= 1) return file;
   std::string base = file;
@@ -98,7 +105,8 @@ std::string rtl_vcd_path(const std::string& file, const std::string& block, std:
 }
 
 std::size_t rtl_block_count(const soc_config& c) {
-  std::size_t n = c.gpio_impl == "rtl" ? 1 : 0;
+  std::size_t n = 0;
+  for (const core::block_instance& b : c.blocks) n += b.impl != "tlm" ? 1 : 0;
   for (const accel::instance& a : c.accels) n += a.impl != "tlm" ? 1 : 0;
   return n;
 }
@@ -115,6 +123,12 @@ std::vector<accel::instance> default_accelerators() {
     i.power = accel::registry::builtin().find(i.kind)->default_power;
     v.push_back(std::move(i));
   }
+  return v;
+}
+
+std::vector<core::block_instance> default_blocks() {
+  std::vector<core::block_instance> v;
+  for (const char* n : {"uart", "rtc", "gpio"}) v.push_back(rtl::blocks().defaults(n, n));
   return v;
 }
 
@@ -138,17 +152,21 @@ soc_config resolve(const soc_config& in) {
                              std::to_string(c.pmu_cfg.opps.size()) + " operating points in pmu.opps)");
   if (c.opps_given) c.cpu_clock_hz = reset_opp(c).frequency_hz;
   if (!(c.aon_voltage > 0)) throw core::config_error("aon.voltage must be positive");
-  for (std::size_t i = 0; i < c.accels.size(); ++i) {
-    accel::instance& a = c.accels[i];
+  // Interrupt sources: each peripheral that raises one and each accelerator, one source each.
+  std::vector<std::pair<std::string, unsigned>> sources;
+  for (const core::block_instance& b : c.blocks)
+    if (b.irq != 0) sources.emplace_back(b.name, b.irq);
+  for (accel::instance& a : c.accels) {
     a.reset_voltage = reset_opp(c).voltage;
     a.register_latency = c.peripheral_latency;
-    if (a.irq == 0 || a.irq >= 32) throw core::config_error(a.name + ".irq must be 1..31");
-    const unsigned taken[] = {c.uart_irq, c.rtc_irq, c.gpio_irq};
-    for (unsigned t : taken)
-      if (a.irq == t) throw core::config_error(a.name + ".irq: source " + std::to_string(t) + " is taken by the UART, RTC or GPIO");
+    sources.emplace_back(a.name, a.irq);
+  }
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    const auto& [name, irq] = sources[i];
+    if (irq == 0 || irq >= 32) throw core::config_error(name + ".irq must be 1..31");
     for (std::size_t k = 0; k < i; ++k)
-      if (c.accels[k].irq == a.irq)
-        throw core::config_error(a.name + ".irq: source " + std::to_string(a.irq) + " is taken by " + c.accels[k].name);
+      if (sources[k].second == irq)
+        throw core::config_error(name + ".irq: source " + std::to_string(irq) + " is taken by " + sources[k].first);
   }
   return c;
 }
@@ -179,31 +197,9 @@ soc::soc(const sc_core::sc_module_name& name, const soc_config& cfg, std::functi
       intc("intc", peripherals::intc_config{32, cfg.peripheral_latency}),
       syscon("syscon", peripherals::syscon_config{cfg.platform_id,
                                                   (0u << 16) | (1u << 8) | 0u, cfg.peripheral_latency}),
-      rtc("rtc", peripherals::rtc_config{cfg.aon_clock_hz, cfg.peripheral_latency}),
       m_cfg(cfg),
       m_debug("debug") {
-  if (cfg.uart_irq == 0 || cfg.uart_irq >= 32) throw core::config_error("uart.irq must be 1..31");
-  if (cfg.rtc_irq == 0 || cfg.rtc_irq >= 32) throw core::config_error("rtc.irq must be 1..31");
-  if (cfg.gpio_irq == 0 || cfg.gpio_irq >= 32) throw core::config_error("gpio.irq must be 1..31");
-  if (cfg.rtc_irq == cfg.uart_irq || cfg.gpio_irq == cfg.uart_irq || cfg.gpio_irq == cfg.rtc_irq)
-    throw core::config_error("uart.irq, rtc.irq and gpio.irq must be different sources");
-  peripherals::gpio_config gcfg;
-  gcfg.latency = cfg.peripheral_latency;
-  if (!cfg.gpio_stimulus_file.empty()) gcfg.stimulus = peripherals::parse_gpio_stimulus(cfg.gpio_stimulus_file);
-  if (cfg.gpio_impl == "rtl") {
-    rtl::gpio_rtl_config r;
-    r.timeout = cfg.gpio_rtl_timeout;
-    if (!cfg.rtl_vcd.empty()) r.vcd = rtl_vcd_path(cfg.rtl_vcd, "gpio", rtl_block_count(cfg));
-    gpio = rtl::make_gpio("gpio", gcfg, r);
-  } else {
-    gpio = std::make_unique<peripherals::gpio>("gpio", gcfg);
-  }
-  peripherals::uart_config ucfg;
-  ucfg.tx = std::move(uart_tx);
-  ucfg.rx_file = cfg.uart_rx_file;
-  ucfg.latency = cfg.peripheral_latency;
-  uart = std::make_unique<peripherals::uart>("uart", ucfg);
-
+  m_console = std::move(uart_tx);
   build_power();
 
   if (cfg.emram_row_bytes == 0 || cfg.emram.size % cfg.emram_row_bytes != 0)
@@ -227,11 +223,12 @@ soc::soc(const sc_core::sc_module_name& name, const soc_config& cfg, std::functi
   bus.map("rom", cfg.rom.base, cfg.rom.size, rom.in, cfg.rom.latency);
   bus.map("clint", cfg.clint.base, cfg.clint.size, clint.in, cfg.clint.latency);
   bus.map("intc", cfg.intc.base, cfg.intc.size, intc.in, cfg.intc.latency);
-  bus.map("uart", cfg.uart.base, cfg.uart.size, uart->in, cfg.uart.latency);
   bus.map("syscon", cfg.syscon.base, cfg.syscon.size, syscon.in, cfg.syscon.latency);
   bus.map("pmu", cfg.pmu.base, cfg.pmu.size, pmu->in, cfg.pmu.latency);
-  bus.map("rtc", cfg.rtc.base, cfg.rtc.size, rtc.in, cfg.rtc.latency);
-  bus.map("gpio", cfg.gpio.base, cfg.gpio.size, gpio->in, cfg.gpio.latency);
+  for (std::size_t i = 0; i < blocks.size(); ++i) {
+    const core::block_instance& b = *block_configs[i];
+    bus.map(b.name, b.base, b.size, blocks[i]->in, b.latency);
+  }
   bus.map("emram", cfg.emram.base, cfg.emram.size, emram.in, cfg.emram.latency);
   bus.map("sram", cfg.sram.base, cfg.sram.size, sram.in, cfg.sram.latency);
   for (auto& a : accels) {
@@ -252,14 +249,18 @@ soc::soc(const sc_core::sc_module_name& name, const soc_config& cfg, std::functi
   clint.msip.bind([this](bool v) { cpu.set_irq(cpu::cause::msi, v); });
   clint.mtip.bind([this](bool v) { cpu.set_irq(cpu::cause::mti, v); });
   intc.irq.bind([this](bool v) { cpu.set_irq(cpu::cause::mei, v); });
-  const unsigned uirq = cfg.uart_irq;
-  uart->irq.bind([this, uirq](bool v) { intc.set_source(uirq, v); });
-  const unsigned rirq = cfg.rtc_irq;
-  rtc.irq.bind([this, rirq](bool v) { intc.set_source(rirq, v); });
-  rtc.wake.bind([this](bool v) { pmu->set_rtc_wake(v); });
-  const unsigned girq = cfg.gpio_irq;
-  gpio->irq.bind([this, girq](bool v) { intc.set_source(girq, v); });
-  gpio->wake.bind([this](bool v) { pmu->set_gpio_wake(v); });
+  for (std::size_t i = 0; i < blocks.size(); ++i) {
+    const core::block_instance& b = *block_configs[i];
+    if (core::irq_line* line = blocks[i]->interrupt(); line != nullptr) {
+      if (b.irq == 0) throw core::config_error(b.name + ".irq: the block raises interrupts: give it a source");
+      const unsigned src = b.irq;
+      line->bind([this, src](bool v) { intc.set_source(src, v); });
+    }
+    if (core::irq_line* line = blocks[i]->wakeup(); line != nullptr) {
+      const unsigned input = rtl::blocks().find(b.kind)->wake_input;
+      line->bind([this, input](bool v) { pmu->set_wake(input, v); });
+    }
+  }
 }
 
 void soc::build_power() {
@@ -280,13 +281,16 @@ void soc::build_power() {
   const struct {
     core::peripheral* p;
     const core::peripheral_power* pw;
-  } soc_peripherals[] = {{&clint, &cfg.clint_power}, {&intc, &cfg.intc_power}, {uart.get(), &cfg.uart_power},
-                         {&syscon, &cfg.syscon_power}};
+  } soc_peripherals[] = {{&clint, &cfg.clint_power}, {&intc, &cfg.intc_power}};
   for (const auto& sp : soc_peripherals) {
     sp.p->configure_power(*sp.pw);
     sp.p->attach_power(power, dsoc);
     sp.p->set_clock(&clock);
   }
+  build_blocks(false, dsoc, m_console);
+  syscon.configure_power(cfg.syscon_power);
+  syscon.attach_power(power, dsoc);
+  syscon.set_clock(&clock);
 
   rtl::register_all();
   for (const accel::instance& conf : cfg.accels) {
@@ -302,15 +306,34 @@ void soc::build_power() {
   pmu = std::make_unique<pmu::pmu>("pmu", cfg.pmu_cfg, power, clock);
   pmu->configure_power(cfg.pmu_power);
   pmu->attach_power(power, aon);
-  rtc.configure_power(cfg.rtc_power);
-  rtc.attach_power(power, aon);
-  gpio->configure_power(cfg.gpio_power);
-  gpio->attach_power(power, aon);
+  build_blocks(true, aon, m_console);
   cpu.on_wfi = [this] { return pmu->core_wfi(); };
   cpu.on_wake = [this] { pmu->core_wake(); };
   clock.on_change([this](double hz) { cpu.set_clock_period(sc_core::sc_time(1e12 / hz, sc_core::SC_PS)); });
 
   power.check_curves(cfg.pmu_cfg.opps);
+}
+
+// The peripherals of one domain, in configuration order: the SoC's are clocked by the SoC clock
+// (DVFS), the always-on ones run on their own.
+void soc::build_blocks(bool always_on, core::power::domain& d, const std::function<void(unsigned char)>& console) {
+  rtl::register_all();
+  for (const core::block_instance& b : m_cfg.blocks) {
+    const core::block_kind* k = rtl::blocks().find(b.kind);
+    if (k == nullptr) throw core::config_error(b.name + ".kind: unknown block kind '" + b.kind + "'");
+    if (k->always_on != always_on) continue;
+    core::block_env env;
+    env.console = console;
+    env.aon_clock_hz = m_cfg.aon_clock_hz;
+    env.register_latency = m_cfg.peripheral_latency;
+    if (b.impl != "tlm" && !m_cfg.rtl_vcd.empty()) env.rtl_vcd = rtl_vcd_path(m_cfg.rtl_vcd, b.name, rtl_block_count(m_cfg));
+    std::unique_ptr<core::peripheral> p = rtl::blocks().make(b, env);
+    p->configure_power(b.power);
+    p->attach_power(power, d);
+    if (!always_on) p->set_clock(&clock);
+    blocks.push_back(std::move(p));
+    block_configs.push_back(&b);
+  }
 }
 
 std::size_t soc::debug_access(tlm::tlm_command cmd, std::uint32_t addr, unsigned char* data, std::size_t len) {
@@ -385,18 +408,21 @@ void write_memmap(const soc_config& in, const std::string& dir) {
                   static_cast<unsigned long long>(c.clint_timebase_hz));
     f << buf;
     const struct { const char* n; const block_config* b; } blocks[] = {
-        {"ROM", &c.rom}, {"CLINT", &c.clint}, {"INTC", &c.intc}, {"UART", &c.uart},
-        {"SYSCON", &c.syscon}, {"PMU", &c.pmu}, {"RTC", &c.rtc}, {"GPIO", &c.gpio}, {"EMRAM", &c.emram}, {"SRAM", &c.sram}};
+        {"ROM", &c.rom}, {"CLINT", &c.clint}, {"INTC", &c.intc}, {"SYSCON", &c.syscon},
+        {"PMU", &c.pmu}, {"EMRAM", &c.emram}, {"SRAM", &c.sram}};
     for (const auto& b : blocks) {
       def(("EDGEVP_" + std::string(b.n) + "_BASE").c_str(), b.b->base);
       def(("EDGEVP_" + std::string(b.n) + "_SIZE").c_str(), b.b->size);
     }
-    std::snprintf(buf, sizeof(buf), "#define %-26s %uu\n", "EDGEVP_IRQ_UART", c.uart_irq);
-    f << buf;
-    std::snprintf(buf, sizeof(buf), "#define %-26s %uu\n", "EDGEVP_IRQ_RTC", c.rtc_irq);
-    f << buf;
-    std::snprintf(buf, sizeof(buf), "#define %-26s %uu\n", "EDGEVP_IRQ_GPIO", c.gpio_irq);
-    f << buf;
+    // The peripherals the configuration lists (peripherals = uart,rtc,gpio).
+    for (const core::block_instance& b : c.blocks) {
+      const std::string n = upper(b.name);
+      def(("EDGEVP_" + n + "_BASE").c_str(), b.base);
+      def(("EDGEVP_" + n + "_SIZE").c_str(), b.size);
+      if (b.irq == 0) continue;
+      std::snprintf(buf, sizeof(buf), "#define %-26s %uu\n", ("EDGEVP_IRQ_" + n).c_str(), b.irq);
+      f << buf;
+    }
     // Power domains: the fixed ones, then one per accelerator instance.
     std::vector<std::string> domains = {c.pmu_cfg.always_on_domain, c.pmu_cfg.cpu_domain, c.pmu_cfg.soc_domain,
                                         c.pmu_cfg.retention_domain, "emram"};

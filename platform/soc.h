@@ -11,6 +11,7 @@
 
 #include "models/accelerators/accelerator.h"
 #include "models/accelerators/registry.h"
+#include "models/core/block.h"
 #include "models/core/clock.h"
 #include "models/core/power.h"
 #include "models/cpu/cpu.h"
@@ -18,11 +19,8 @@
 #include "models/memory/memory.h"
 #include "models/memory/wear.h"
 #include "models/peripherals/clint.h"
-#include "models/peripherals/gpio.h"
 #include "models/peripherals/intc.h"
-#include "models/peripherals/rtc.h"
 #include "models/peripherals/syscon.h"
-#include "models/peripherals/uart.h"
 #include "models/pmu/pmu.h"
 #include "platform/elf_loader.h"
 
@@ -34,10 +32,12 @@ inline constexpr std::uint64_t accel_window_base = 0x11000000;
 inline constexpr std::uint64_t accel_window_size = 0x10000;
 inline constexpr unsigned accel_first_irq = 8;
 std::vector<accel::instance> default_accelerators();
+// The peripherals of the default SoC: uart, rtc, gpio, each with its kind's defaults.
+std::vector<core::block_instance> default_blocks();
 // --rtl-vcd FILE: a block's waveform file; with several RTL blocks FILE gets .BLOCK before .vcd.
 std::string rtl_vcd_path(const std::string& file, const std::string& block, std::size_t blocks);
 struct soc_config;
-// Blocks on impl = rtl / lockstep (the GPIO and accelerator instances).
+// Blocks on impl = rtl / lockstep (peripherals and accelerator instances).
 std::size_t rtl_block_count(const soc_config& c);
 // The kind an instance name gets when its `.kind` is not given (cim0, cim1), or "".
 std::string default_kind(const std::string& instance);
@@ -57,11 +57,8 @@ struct soc_config {
   block_config rom{0x00000000, 16 * 1024, sc_core::SC_ZERO_TIME};
   block_config clint{0x02000000, 0x10000, sc_core::SC_ZERO_TIME};
   block_config intc{0x0C000000, 0x1000, sc_core::SC_ZERO_TIME};
-  block_config uart{0x10000000, 0x1000, sc_core::SC_ZERO_TIME};
   block_config syscon{0x10001000, 0x1000, sc_core::SC_ZERO_TIME};
   block_config pmu{0x10002000, 0x1000, sc_core::SC_ZERO_TIME};
-  block_config rtc{0x10003000, 0x1000, sc_core::SC_ZERO_TIME};
-  block_config gpio{0x10004000, 0x1000, sc_core::SC_ZERO_TIME};
   block_config emram{0x20000000, 2 * 1024 * 1024, sc_core::SC_ZERO_TIME};
   block_config sram{0x80000000, 512 * 1024, sc_core::SC_ZERO_TIME};
   sc_core::sc_time peripheral_latency = sc_core::sc_time(10, sc_core::SC_NS);  // register access
@@ -71,13 +68,6 @@ struct soc_config {
   std::uint64_t emram_endurance = memory::emram_endurance_cycles;       // CALIBRATION: 1e5 cycles
   double clint_timebase_hz = 1e6;
   std::uint32_t platform_id = 0xED6E0001u;
-  unsigned uart_irq = 1;
-  unsigned rtc_irq = 2;
-  unsigned gpio_irq = 3;
-  std::string gpio_stimulus_file;  // `<time> <pin> <level>` lines driving the inputs
-  std::string gpio_impl = "tlm";   // or "rtl" (docs/rtl.md)
-  std::uint64_t gpio_rtl_timeout = 1000;
-  std::string uart_rx_file;
 
   // Power. Operating points: pmu_cfg.opps when opps_given, else derived from cpu_clock_hz
   // (0.8 V at cpu.clock, 0.6 V at half of it); the reset operating point sets the CPU clock.
@@ -91,14 +81,16 @@ struct soc_config {
   memory::memory_power rom_power{0.045e-12, 0.0, 1e-6, 0.0};
   memory::memory_power sram_power{0.045e-12, 0.10e-12, 20e-6, 2e-6};
   memory::memory_power emram_power{0.19e-12, 1.0e-12, 5e-6, 0.0};
-  core::peripheral_power uart_power{1e-12, 1e-6, 0.0};
   core::peripheral_power clint_power{1e-12, 1e-6, 0.0};
   core::peripheral_power intc_power{1e-12, 1e-6, 0.0};
   core::peripheral_power syscon_power{1e-12, 0.5e-6, 0.0};
-  // Always-on domain: PMU + RTC + GPIO leak 1.7 uW together (TinyVers deep sleep, CALIBRATION.md).
+  // Always-on domain: PMU + RTC + GPIO leak 1.7 uW together (TinyVers deep sleep, CALIBRATION.md;
+  // the RTC's and the GPIO's shares are their kinds', models/peripherals/kinds.cc).
   core::peripheral_power pmu_power{1e-12, 1.0e-6, 0.0};
-  core::peripheral_power rtc_power{1e-12, 0.5e-6, 0.0};
-  core::peripheral_power gpio_power{1e-12, 0.2e-6, 0.0};
+
+  // Peripherals, in `peripherals` order (models/peripherals/kinds.cc): each a window on the bus,
+  // perhaps an interrupt source and a wake-up input, in the SoC's or the always-on domain.
+  std::vector<core::block_instance> blocks = default_blocks();
 
   // Accelerators, in `accel` order: each one a window on the bus, an interrupt source, a DMA
   // initiator and a power domain named after it.
@@ -119,18 +111,19 @@ class soc : public sc_core::sc_module {
   memory::memory rom;
   memory::memory sram;
   memory::memory emram;
-  std::unique_ptr<peripherals::uart> uart;
   peripherals::clint clint;
   peripherals::intc intc;
   peripherals::syscon syscon;
   std::unique_ptr<pmu::pmu> pmu;
-  peripherals::rtc rtc;
-  std::unique_ptr<peripherals::gpio> gpio;
+  // The peripherals, the SoC domain's first, then the always-on domain's (each in configuration
+  // order), and the configuration each was built from (in config()).
+  std::vector<std::unique_ptr<core::peripheral>> blocks;
+  std::vector<const core::block_instance*> block_configs;
   std::unique_ptr<memory::wear_map> emram_wear;
   std::vector<std::unique_ptr<accel::accelerator>> accels;
 
-  // uart_tx receives every byte the firmware transmits. Throws core::config_error on an
-  // impossible configuration (overlapping ranges, ...), std::runtime_error on an unreadable RX file.
+  // uart_tx receives every byte a console block (the UART) transmits. Throws core::config_error on
+  // an impossible configuration (overlapping ranges, ...), std::runtime_error on an unreadable RX file.
   soc(const sc_core::sc_module_name& name, const soc_config& cfg, std::function<void(unsigned char)> uart_tx);
   soc(const soc&) = delete;
   soc& operator=(const soc&) = delete;
@@ -151,9 +144,11 @@ class soc : public sc_core::sc_module {
   soc(const sc_core::sc_module_name& name, const soc_config& cfg, std::function<void(unsigned char)> uart_tx,
       resolved_tag);
   void build_power();
+  void build_blocks(bool always_on, core::power::domain& d, const std::function<void(unsigned char)>& console);
   std::size_t debug_access(tlm::tlm_command cmd, std::uint32_t addr, unsigned char* data, std::size_t len);
 
   soc_config m_cfg;
+  std::function<void(unsigned char)> m_console;  // where the console's bytes go
   tlm_utils::simple_initiator_socket<soc> m_debug;  // loader and debugger port into the bus
 };
 

@@ -28,6 +28,7 @@
 
 #include "models/core/access_counters.h"
 #include "models/core/clock.h"
+#include "models/core/irq.h"
 #include "models/core/power.h"
 #include "models/core/reg.h"
 
@@ -50,6 +51,12 @@ class peripheral : public sc_core::sc_module {
 
   // Back to reset values (registers, then the model's own reset_state()).
   void reset();
+
+  // The block's lines as the platform wires them, by role: its interrupt request (to the
+  // interrupt controller, at the instance's source) and its wake-up request (to the PMU). None by
+  // default.
+  virtual irq_line* interrupt() { return nullptr; }
+  virtual irq_line* wakeup() { return nullptr; }
 
   [[nodiscard]] const std::vector<reg_base*>& registers() const { return m_regs; }
   [[nodiscard]] reg_base* find_register(std::uint64_t offset) const;

@@ -67,6 +67,8 @@ class gpio : public core::peripheral {
 
   core::irq_line irq{"irq"};    // to the interrupt controller
   core::irq_line wake{"wake"};  // to the PMU's wake-up logic
+  core::irq_line* interrupt() override { return &irq; }
+  core::irq_line* wakeup() override { return &wake; }
   sc_core::sc_signal<std::uint32_t, sc_core::SC_MANY_WRITERS> outputs{"outputs", 0};
   sc_core::sc_signal<std::uint32_t, sc_core::SC_MANY_WRITERS> pins{"pins", 0};
   std::function<void(std::uint32_t levels)> on_output;  // optional

@@ -57,6 +57,8 @@ class rtc : public core::peripheral {
  public:
   core::irq_line irq{"irq"};    // to the interrupt controller
   core::irq_line wake{"wake"};  // to the PMU's wake-up logic
+  core::irq_line* interrupt() override { return &irq; }
+  core::irq_line* wakeup() override { return &wake; }
 
   static constexpr std::uint32_t id_value = 0x52544301u;
   static constexpr std::uint32_t ctrl_en = 1u << 0;

@@ -47,6 +47,7 @@ struct uart_config {
 class uart : public core::peripheral {
  public:
   core::irq_line irq{"irq"};
+  core::irq_line* interrupt() override { return &irq; }
 
   // Throws std::invalid_argument without cfg.tx, core::config_error (a std::runtime_error, naming
   // the file) when cfg.rx_file cannot be read.

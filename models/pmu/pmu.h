@@ -75,6 +75,9 @@ class pmu : public core::peripheral {
   // Wake-up inputs (levels): the RTC's and the GPIO's wake lines.
   void set_rtc_wake(bool level);
   void set_gpio_wake(bool level);
+  // By WAKE_EN bit: 0 the RTC's, 1 the GPIO's (wake_inputs of them); others do not exist.
+  static constexpr unsigned wake_inputs = 2;
+  void set_wake(unsigned input, bool level) { input == 0 ? set_rtc_wake(level) : set_gpio_wake(level); }
 
   // Hooks for the core (cpu::on_wfi / on_wake).
   cpu::wfi_action core_wfi();

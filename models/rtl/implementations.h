@@ -6,6 +6,7 @@
 #pragma once
 
 #include "models/accelerators/registry.h"
+#include "models/core/block.h"
 
 namespace edgevp::rtl {
 
@@ -13,5 +14,6 @@ namespace edgevp::rtl {
 void register_all();
 // The built-in kinds with their RTL implementations registered.
 const accel::registry& kinds();
+const core::block_registry& blocks();
 
 }  // namespace edgevp::rtl

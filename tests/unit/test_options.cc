@@ -148,7 +148,14 @@ TEST_F(options, defaults) {
   EXPECT_EQ(p.soc.sram.base, 0x80000000u);
   EXPECT_EQ(p.soc.sram.size, 512u * 1024);
   EXPECT_EQ(p.soc.rom.base, 0u);
-  EXPECT_EQ(p.soc.uart.base, 0x10000000u);
+  ASSERT_EQ(p.soc.blocks.size(), 3u);
+  EXPECT_EQ(p.soc.blocks[0].name, "uart");
+  EXPECT_EQ(p.soc.blocks[0].base, 0x10000000u);
+  EXPECT_EQ(p.soc.blocks[0].irq, 1u);
+  EXPECT_EQ(p.soc.blocks[1].name, "rtc");
+  EXPECT_EQ(p.soc.blocks[1].base, 0x10003000u);
+  EXPECT_EQ(p.soc.blocks[2].name, "gpio");
+  EXPECT_EQ(p.soc.blocks[2].irq, 3u);
   EXPECT_EQ(p.soc.emram.base, 0x20000000u);
   EXPECT_DOUBLE_EQ(p.soc.cpu_clock_hz, 100e6);
   EXPECT_EQ(p.soc.bus.hop_latency, sc_time(2, SC_NS));
@@ -212,7 +219,7 @@ TEST_F(options, config_file_sets_keys) {
   const parsed_options p = parse({"--config", a});
   EXPECT_EQ(p.soc.sram.size, 256u * 1024);
   EXPECT_DOUBLE_EQ(p.soc.cpu_clock_hz, 20e6);
-  EXPECT_EQ(p.soc.uart.base, 0x10010000u);
+  EXPECT_EQ(p.soc.blocks[0].base, 0x10010000u);
   ASSERT_EQ(p.run.configs.size(), 1u);
   EXPECT_EQ(p.run.configs[0], a);
 }
