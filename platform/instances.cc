@@ -118,12 +118,17 @@ void parse_given(const po::variables_map& vm, std::map<std::string, given_value>
       if (v.type == core::param_type::path && g != given.end()) g->second.values = {v.text};
       set(j, key, ps, v);
     } catch (const core::param_error& e) {
-      throw usage_error(e.what());
+      throw usage_error(source_of(given, full) + e.what());
     }
   }
 }
 
 }  // namespace
+
+std::string source_of(const std::map<std::string, given_value>& given, const std::string& key) {
+  auto g = given.find(key);
+  return g == given.end() || g->second.file.empty() ? std::string() : g->second.file + ": ";
+}
 
 instance_decls declare_instances(const std::string& peripherals, const std::string& accel,
                                  const std::vector<std::pair<std::string, std::string>>& kinds) {

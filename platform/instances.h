@@ -59,6 +59,9 @@ void make_instances(const boost::program_options::variables_map& vm, const insta
 // (origin "default").
 void echo_instance_defaults(const soc_config& soc, std::map<std::string, given_value>& configuration);
 
+// "FILE: " when a file (configuration, scenario, report) gave `key`, else "": a message's prefix.
+std::string source_of(const std::map<std::string, given_value>& given, const std::string& key);
+
 // The kinds, with the RTL library's implementations registered.
 const accel::registry& accel_kinds();
 const core::block_registry& block_kinds();

@@ -25,46 +25,6 @@ namespace {
 // The accelerator kinds, with the RTL library's implementations registered.
 
 
-const char* const class_keys[] = {"alu", "mul", "div", "load", "store", "branch", "jump", "csr", "amo", "fence", "system"};
-
-// Every power parameter: key, where it lives in soc_config, its unit (J per event or W).
-struct power_key {
-  std::string key;
-  core::power::curve* target;
-  char unit;
-  std::string help;
-};
-
-std::vector<power_key> power_keys(soc_config& s) {
-  std::vector<power_key> k;
-  for (std::size_t i = 0; i < sizeof(class_keys) / sizeof(class_keys[0]); ++i)
-    k.push_back({std::string("cpu.power.insn.") + class_keys[i], &s.cpu_power.insn[i], 'J',
-                 std::string("energy per ") + class_keys[i] + " instruction"});
-  k.push_back({"cpu.power.background", &s.cpu_power.background, 'W', "CPU dynamic power while clocked (idle or not)"});
-  k.push_back({"cpu.power.leakage", &s.cpu_power.leakage, 'W', "CPU leakage while powered"});
-  k.push_back({"cpu.power.retention", &s.cpu_power.retention, 'W', "CPU leakage in retention"});
-  k.push_back({"bus.power.transfer", &s.bus.power.transfer, 'J', "interconnect energy per transfer (DMI included)"});
-  k.push_back({"bus.power.leakage", &s.bus.power.leakage, 'W', "interconnect leakage"});
-  const struct { const char* n; memory::memory_power* p; } mems[] = {
-      {"rom", &s.rom_power}, {"sram", &s.sram_power}, {"emram", &s.emram_power}};
-  for (const auto& m : mems) {
-    const std::string n = m.n;
-    k.push_back({n + ".power.read_bit", &m.p->read_bit, 'J', n + " energy per bit read"});
-    k.push_back({n + ".power.write_bit", &m.p->write_bit, 'J', n + " energy per bit written"});
-    k.push_back({n + ".power.leakage", &m.p->leakage, 'W', n + " leakage while powered"});
-    k.push_back({n + ".power.retention", &m.p->retention, 'W', n + " leakage in retention"});
-  }
-  const struct { const char* n; core::peripheral_power* p; } pers[] = {
-      {"clint", &s.clint_power}, {"intc", &s.intc_power}, {"syscon", &s.syscon_power}, {"pmu", &s.pmu_power}};
-  for (const auto& p : pers) {
-    const std::string n = p.n;
-    k.push_back({n + ".power.access", &p.p->access, 'J', n + " energy per register access"});
-    k.push_back({n + ".power.leakage", &p.p->leakage, 'W', n + " leakage while powered"});
-    k.push_back({n + ".power.background", &p.p->background, 'W', n + " dynamic power while clocked"});
-  }
-  return k;
-}
-
 po::options_description run_description() {
   po::options_description d("Options");
   d.add_options()
@@ -101,59 +61,13 @@ po::options_description run_description() {
 
 po::options_description soc_description() {
   po::options_description d("SoC configuration (command line as --key=value, or `key = value` in a .cfg file)");
-  auto block = [&d](const std::string& n, const char* what) {
-    d.add_options()
-        ((n + ".base").c_str(), po::value<u64_value>(), (std::string(what) + ": base address").c_str())
-        ((n + ".size").c_str(), po::value<u64_value>(), (std::string(what) + ": size in bytes").c_str())
-        ((n + ".latency").c_str(), po::value<time_value>(), (std::string(what) + ": extra latency per access at the interconnect").c_str());
-  };
   d.add_options()
-      ("cpu.clock", po::value<freq_value>(), "CPU clock (default 100MHz)")
-      ("cpu.cycles.branch_taken", po::value<u64_value>(), "extra cycles of a taken branch (default 1)")
-      ("cpu.cycles.trap", po::value<u64_value>(), "cycles to enter a trap handler (default 4)");
-  for (const char* k : class_keys)
-    d.add_options()((std::string("cpu.cycles.") + k).c_str(), po::value<u64_value>(),
-                    (std::string("cycles per ") + k + " instruction").c_str());
-  d.add_options()("bus.hop_latency", po::value<time_value>(), "interconnect latency per transaction (default 2ns)")
-      ("bus.width", po::value<u64_value>(), "interconnect data width in bytes: longer transactions (DMA bursts) take a bus cycle per extra beat (default 8)")
       ("peripherals", po::value<std::string>(), "peripheral instances, comma-separated (default uart,rtc,gpio; none for none); each one's keys are NAME.kind, NAME.base, ... (see Peripherals below)")
-      ("accel", po::value<std::string>(), "accelerator instances, comma-separated (default cim0,cim1; none for no accelerator); each one's keys are NAME.kind, NAME.base, ... (see Accelerators below)");
-  block("rom", "boot ROM");
-  block("clint", "CLINT");
-  block("intc", "interrupt controller");
-  block("syscon", "syscon");
-  block("emram", "eMRAM");
-  block("sram", "SRAM");
-  d.add_options()
-      ("peripheral.latency", po::value<time_value>(), "register access latency of every peripheral (default 10ns)")
-      ("emram.read_latency", po::value<time_value>(), "eMRAM read latency (default 2.8ns)")
-      ("emram.write_latency", po::value<time_value>(), "eMRAM write latency (default 20ns)")
-      ("emram.row_bytes", po::value<u64_value>(), "eMRAM row size: write endurance is counted per row (default 64)")
-      ("emram.endurance", po::value<u64_value>(), "eMRAM write cycles per row before a warning (default 100000)")
-      ("clint.timebase", po::value<freq_value>(), "mtime frequency (default 1MHz)")
-      ("syscon.platform_id", po::value<u64_value>(), "value of the syscon ID register (default 0xED6E0001)");
-  block("pmu", "power-management unit");
-  d.add_options()
-      ("aon.clock", po::value<freq_value>(), "clock of the always-on domain: the RTC's tick (default 32768Hz)");
-  d.add_options()
-      ("pmu.opps", po::value<opps_value>(), "operating points VOLTAGE@FREQUENCY,... (default 0.8V@cpu.clock,0.6V@cpu.clock/2); the reset one sets the CPU clock")
-      ("pmu.reset_opp", po::value<u64_value>(), "operating point at reset (index into pmu.opps, default 0)")
-      ("pmu.sram_retention", po::value<bool>(), "reset value of SRAM_RET: keep SRAM in retention during deep sleep (default false)")
-      ("pmu.dvfs_latency", po::value<time_value>(), "time an operating-point switch takes (default 10us)")
-      ("pmu.entry_latency", po::value<time_value>(), "deep-sleep entry time after WFI (default 5us)")
-      ("pmu.wake_latency", po::value<time_value>(), "time from a wake-up event to the core's reset (default 50us)")
-      ("pmu.dvfs_energy", po::value<energy_value>(), "energy per operating-point switch (default 5nJ)")
-      ("pmu.entry_energy", po::value<energy_value>(), "energy per deep-sleep entry (default 10nJ)")
-      ("pmu.wake_energy", po::value<energy_value>(), "energy per wake-up (default 50nJ)")
-      ("aon.voltage", po::value<volt_value>(), "supply of the always-on domain (default 0.8V)");
+      ("accel", po::value<std::string>(), "accelerator instances, comma-separated (default cim0,cim1; none for no accelerator); each one's keys are NAME.kind, NAME.base, ... (see Accelerators below)")
+      ("pmu.opps", po::value<opps_value>(), "operating points VOLTAGE@FREQUENCY,... (default 0.8V@cpu.clock,0.6V@cpu.clock/2); the reset one sets the CPU clock");
   soc_config defaults;
-  for (const power_key& k : power_keys(defaults)) {
-    const std::string help = k.help + " (default " + format_curve(*k.target, k.unit) + ")";
-    if (k.unit == 'J')
-      d.add_options()(k.key.c_str(), po::value<energy_value>(), help.c_str());
-    else
-      d.add_options()(k.key.c_str(), po::value<power_value>(), help.c_str());
-  }
+  for (const core::param_binding& b : bind_params(defaults))
+    d.add_options()(b.spec.key.c_str(), po::value<std::string>(), b.spec.describe().c_str());
   return d;
 }
 
@@ -256,24 +170,10 @@ void get(const po::variables_map& vm, const char* key, sc_core::sc_time& out) {
   if (vm.count(key) != 0) out = vm[key].as<time_value>().t;
 }
 template <>
-void get(const po::variables_map& vm, const char* key, double& out) {
-  if (vm.count(key) != 0) out = vm[key].as<freq_value>().hz;
-}
-template <>
 void get(const po::variables_map& vm, const char* key, std::string& out) {
   if (vm.count(key) != 0) out = vm[key].as<std::string>();
 }
 
-std::uint32_t to_u32(const po::variables_map& vm, const char* key, std::uint64_t v) {
-  if (v > 0xFFFFFFFFull) throw usage_error(std::string("option '") + key + "': value does not fit 32 bits");
-  return static_cast<std::uint32_t>(v);
-}
-
-void get_block(const po::variables_map& vm, const std::string& n, block_config& b) {
-  get(vm, (n + ".base").c_str(), b.base);
-  get(vm, (n + ".size").c_str(), b.size);
-  get(vm, (n + ".latency").c_str(), b.latency);
-}
 
 std::string dir_of(const std::string& path) {
   const auto slash = path.find_last_of('/');
@@ -417,6 +317,10 @@ void complete_configuration(parsed_options& p) {
   resolved("firmware", p.run.firmware);
   p.configuration.erase("scenario.firmware");  // `firmware` is the resolved one
   echo_instance_defaults(p.soc, p.configuration);
+  for (const core::param_binding& b : bind_params(p.soc)) {
+    if (b.spec.key == "cpu.clock" && p.soc.opps_given) continue;  // the reset operating point's
+    if (p.configuration.count(b.spec.key) == 0) p.configuration[b.spec.key] = {{b.get().str()}, "default", ""};
+  }
 }
 
 }  // namespace
@@ -502,74 +406,24 @@ parsed_options parse_options(int argc, const char* const* argv) {
   if (r.max_time == sc_core::SC_ZERO_TIME) throw usage_error("option '--max-time' must be greater than zero");
 
   soc_config& s = p.soc;
-  get(vm, "cpu.clock", s.cpu_clock_hz);
-  for (std::size_t i = 0; i < sizeof(class_keys) / sizeof(class_keys[0]); ++i) {
-    std::uint64_t v = s.cpu_timing.cycles[i];
-    const std::string key = std::string("cpu.cycles.") + class_keys[i];
-    get(vm, key.c_str(), v);
-    s.cpu_timing.cycles[i] = to_u32(vm, key.c_str(), v);
+  // Every key the SoC and its models declare (bind_params), each parsed against its declaration.
+  for (core::param_binding& b : bind_params(s)) {
+    if (vm.count(b.spec.key) == 0) continue;
+    try {
+      b.set(b.spec.parse(vm[b.spec.key].as<std::string>()));
+    } catch (const core::param_error& e) {
+      throw usage_error(source_of(given, b.spec.key) + e.what());
+    }
   }
-  std::uint64_t v = s.cpu_timing.branch_taken_extra;
-  get(vm, "cpu.cycles.branch_taken", v);
-  s.cpu_timing.branch_taken_extra = to_u32(vm, "cpu.cycles.branch_taken", v);
-  v = s.cpu_timing.trap_cycles;
-  get(vm, "cpu.cycles.trap", v);
-  s.cpu_timing.trap_cycles = to_u32(vm, "cpu.cycles.trap", v);
-  get(vm, "bus.hop_latency", s.bus.hop_latency);
-  v = s.bus.width_bytes;
-  get(vm, "bus.width", v);
-  if (v == 0 || v > 4096) throw usage_error("option 'bus.width' must be 1..4096 bytes");
-  s.bus.width_bytes = static_cast<unsigned>(v);
   make_instances(vm, decls, given, s);
   get(vm, "rtl-vcd", s.rtl_vcd);
-  get_block(vm, "rom", s.rom);
-  get_block(vm, "clint", s.clint);
-  get_block(vm, "intc", s.intc);
-  get_block(vm, "syscon", s.syscon);
-  get_block(vm, "emram", s.emram);
-  get_block(vm, "sram", s.sram);
-  get(vm, "peripheral.latency", s.peripheral_latency);
-  get(vm, "emram.read_latency", s.emram_read_latency);
-  get(vm, "emram.write_latency", s.emram_write_latency);
-  get(vm, "emram.row_bytes", s.emram_row_bytes);
-  get(vm, "emram.endurance", s.emram_endurance);
-  get(vm, "clint.timebase", s.clint_timebase_hz);
-  v = s.platform_id;
-  get(vm, "syscon.platform_id", v);
-  s.platform_id = to_u32(vm, "syscon.platform_id", v);
-  get_block(vm, "pmu", s.pmu);
-  get(vm, "aon.clock", s.aon_clock_hz);
   if (vm.count("pmu.opps") != 0) {
     s.pmu_cfg.opps = vm["pmu.opps"].as<opps_value>().opps;
     s.opps_given = true;
-    if (vm.count("cpu.clock") != 0) {
-      v = s.pmu_cfg.reset_opp;
-      get(vm, "pmu.reset_opp", v);
-      if (v < s.pmu_cfg.opps.size() && s.pmu_cfg.opps[v].frequency_hz != s.cpu_clock_hz)
-        throw usage_error("options 'cpu.clock' and 'pmu.opps' disagree: the reset operating point runs at " +
-                          std::to_string(s.pmu_cfg.opps[v].frequency_hz) + " Hz; give one of them");
-    }
-  }
-  v = s.pmu_cfg.reset_opp;
-  get(vm, "pmu.reset_opp", v);
-  s.pmu_cfg.reset_opp = to_u32(vm, "pmu.reset_opp", v);
-  if (vm.count("pmu.sram_retention") != 0) s.pmu_cfg.sram_retention = vm["pmu.sram_retention"].as<bool>();
-  get(vm, "pmu.dvfs_latency", s.pmu_cfg.dvfs_latency);
-  get(vm, "pmu.entry_latency", s.pmu_cfg.entry_latency);
-  get(vm, "pmu.wake_latency", s.pmu_cfg.wake_latency);
-  const struct { const char* k; double* t; } pmu_energies[] = {
-      {"pmu.dvfs_energy", &s.pmu_cfg.dvfs_energy}, {"pmu.entry_energy", &s.pmu_cfg.entry_energy},
-      {"pmu.wake_energy", &s.pmu_cfg.wake_energy}};
-  for (const auto& e : pmu_energies) {
-    if (vm.count(e.k) == 0) continue;
-    const core::power::curve& c = vm[e.k].as<energy_value>().c;
-    if (c.is_table()) throw usage_error(std::string("option '") + e.k + "' takes one energy, not a table");
-    *e.t = c.value();
-  }
-  if (vm.count("aon.voltage") != 0) s.aon_voltage = vm["aon.voltage"].as<volt_value>().v;
-  for (const power_key& k : power_keys(s)) {
-    if (vm.count(k.key) == 0) continue;
-    *k.target = k.unit == 'J' ? vm[k.key].as<energy_value>().c : vm[k.key].as<power_value>().c;
+    const unsigned reset = s.pmu_cfg.reset_opp;
+    if (vm.count("cpu.clock") != 0 && reset < s.pmu_cfg.opps.size() && s.pmu_cfg.opps[reset].frequency_hz != s.cpu_clock_hz)
+      throw usage_error("options 'cpu.clock' and 'pmu.opps' disagree: the reset operating point runs at " +
+                        std::to_string(s.pmu_cfg.opps[reset].frequency_hz) + " Hz; give one of them");
   }
 
   scenario_spec& sc = p.scenario;

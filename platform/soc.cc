@@ -138,6 +138,66 @@ std::string default_kind(const std::string& instance) {
   return "";
 }
 
+std::vector<core::param_binding> bind_params(soc_config& s) {
+  using ps = core::param_spec;
+  const sc_core::sc_time zero = sc_core::SC_ZERO_TIME, ms(1, sc_core::SC_MS);
+  std::vector<core::param_binding> b;
+  auto add = [&b](std::vector<core::param_binding> more) {
+    for (auto& x : more) b.push_back(std::move(x));
+  };
+  // The clock's period is a whole number of picoseconds (SystemC's time resolution): above 10 GHz
+  // it would be rounded to a few of them.
+  b.push_back(core::bind(ps::frequency("cpu.clock", 0, 1e3, 10e9, "CPU clock (the reset operating point's, unless pmu.opps is given)"),
+                         s.cpu_clock_hz));
+  add(core::prefixed("cpu.", cpu::bind_params(s.cpu_timing, s.cpu_power)));
+  add(core::prefixed("bus.", interconnect::bind_params(s.bus)));
+  // The fixed parts of the map (docs/memory-map.md). Memories are allocated whole: 1 GiB at most.
+  const struct {
+    const char* name;
+    const char* what;
+    block_config* b;
+    std::uint64_t min_size, max_size;
+  } fixed[] = {{"rom", "boot ROM (the boot stub needs 64 bytes)", &s.rom, 64, 1ull << 30},
+               {"clint", "CLINT", &s.clint, 4, 1ull << 24},
+               {"intc", "interrupt controller", &s.intc, 4, 1ull << 24},
+               {"syscon", "syscon", &s.syscon, 4, 1ull << 24},
+               {"pmu", "power-management unit", &s.pmu, 4, 1ull << 24},
+               {"emram", "eMRAM", &s.emram, 64, 1ull << 30},
+               {"sram", "SRAM", &s.sram, 4, 1ull << 30}};
+  for (const auto& f : fixed) {
+    const std::string n = f.name;
+    b.push_back(core::bind(ps::integer(n + ".base", 0, 0, 0xFFFFFFFFull, std::string(f.what) + ": base address"), f.b->base));
+    b.push_back(core::bind(ps::integer(n + ".size", 0, f.min_size, f.max_size, std::string(f.what) + ": size", "bytes"),
+                           f.b->size));
+    b.push_back(core::bind(ps::time(n + ".latency", zero, zero, ms, std::string(f.what) + ": extra latency per access at the interconnect"),
+                           f.b->latency));
+  }
+  b.push_back(core::bind(ps::time("peripheral.latency", zero, zero, ms, "register access latency of every peripheral"),
+                         s.peripheral_latency));
+  b.push_back(core::bind(ps::time("emram.read_latency", zero, zero, ms, "eMRAM read latency"), s.emram_read_latency));
+  b.push_back(core::bind(ps::time("emram.write_latency", zero, zero, ms, "eMRAM write latency"), s.emram_write_latency));
+  b.push_back(core::bind(ps::integer("emram.row_bytes", 0, 1, 1ull << 20, "eMRAM row size: write endurance is counted per row", "bytes"),
+                         s.emram_row_bytes));
+  b.push_back(core::bind(ps::integer("emram.endurance", 0, 1, ~std::uint64_t{0}, "eMRAM write cycles per row before a warning"),
+                         s.emram_endurance));
+  b.push_back(core::bind(ps::frequency("clint.timebase", 0, 1, 10e9, "mtime frequency"), s.clint_timebase_hz));
+  b.push_back(core::bind(ps::integer("syscon.platform_id", 0, 0, 0xFFFFFFFFu, "value of the syscon ID register"), s.platform_id));
+  b.push_back(core::bind(ps::frequency("aon.clock", 0, 1, 1e9, "clock of the always-on domain: the RTC's tick"), s.aon_clock_hz));
+  b.push_back(core::bind(ps::voltage("aon.voltage", 0, 0.05, 5.0, "supply of the always-on domain"), s.aon_voltage));
+  add(core::prefixed("pmu.", pmu::bind_params(s.pmu_cfg)));
+  const struct {
+    const char* n;
+    memory::memory_power* p;
+  } mems[] = {{"rom", &s.rom_power}, {"sram", &s.sram_power}, {"emram", &s.emram_power}};
+  for (const auto& m : mems) add(core::prefixed(std::string(m.n) + ".", memory::bind_power(*m.p)));
+  const struct {
+    const char* n;
+    core::peripheral_power* p;
+  } pers[] = {{"clint", &s.clint_power}, {"intc", &s.intc_power}, {"syscon", &s.syscon_power}, {"pmu", &s.pmu_power}};
+  for (const auto& p : pers) add(core::prefixed(std::string(p.n) + ".", core::bind_power(*p.p)));
+  return b;
+}
+
 std::uint64_t resume_slot(const soc_config& cfg) { return cfg.emram.base + cfg.emram.size - resume_slot_size; }
 
 soc_config resolve(const soc_config& in) {

@@ -98,6 +98,11 @@ struct soc_config {
   std::string rtl_vcd;  // --rtl-vcd: the RTL blocks' waveforms (rtl_vcd_path gives each block's file)
 };
 
+// The SoC's own parameters (CPU, interconnect, the fixed parts of the map, the PMU, their power),
+// bound to `s` (peripherals and accelerators declare theirs with their kinds). The operating
+// points (pmu.opps) are the platform's: options.cc.
+std::vector<core::param_binding> bind_params(soc_config& s);
+
 // The configuration with derived values filled in (operating points, CPU clock). Throws
 // core::config_error when they contradict each other.
 soc_config resolve(const soc_config& cfg);

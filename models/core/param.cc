@@ -19,6 +19,7 @@ const char* param_type_name(param_type t) {
     case param_type::real: return "real";
     case param_type::time: return "time";
     case param_type::frequency: return "frequency";
+    case param_type::voltage: return "voltage";
     case param_type::boolean: return "boolean";
     case param_type::choice: return "choice";
     case param_type::string: return "string";
@@ -102,6 +103,7 @@ std::string param_value::str() const {
     case param_type::real: return real_text(real);
     case param_type::time: return time_text(time);
     case param_type::frequency: return freq_text(real);
+    case param_type::voltage: return real_text(real) + "V";
     case param_type::boolean: return boolean ? "true" : "false";
     case param_type::choice:
     case param_type::string:
@@ -191,6 +193,14 @@ param_spec param_spec::frequency(std::string key, double def, double min, double
   return s;
 }
 
+param_spec param_spec::voltage(std::string key, double def, double min, double max, std::string help) {
+  param_spec s = make(std::move(key), param_type::voltage, std::move(help));
+  s.default_value.real = def;
+  s.real_min = min;
+  s.real_max = max;
+  return s;
+}
+
 param_spec param_spec::boolean(std::string key, bool def, std::string help) {
   param_spec s = make(std::move(key), param_type::boolean, std::move(help));
   s.default_value.boolean = def;
@@ -260,6 +270,8 @@ std::string param_spec::accepts() const {
     }
     case param_type::frequency:
       return "frequency" + bounds(freq_text(real_min), freq_text(real_max), false, false);
+    case param_type::voltage:
+      return "voltage" + bounds(real_text(real_min) + "V", real_text(real_max) + "V", false, false);
     case param_type::boolean: return "true or false";
     case param_type::choice: return "one of " + join(choices);
     case param_type::string: return "text";
@@ -314,6 +326,12 @@ param_value param_spec::parse(const std::string& in, const std::string& base_dir
       v.real = *f;
       break;
     }
+    case param_type::voltage: {
+      const auto x = parse_voltage(s);
+      if (!x) throw bad("is not a voltage (V, mV), e.g. 0.8V");
+      v.real = *x;
+      break;
+    }
     case param_type::boolean: {
       const auto b = parse_bool(s);
       if (!b) throw bad("is not a boolean (true/false, 1/0, yes/no, on/off)");
@@ -344,13 +362,15 @@ param_value param_spec::parse(const std::string& in, const std::string& base_dir
       break;
     }
   }
-  check(v, prefix);
+  check(v, prefix, in);
   return v;
 }
 
-void param_spec::check(const param_value& v, const std::string& prefix) const {
+void param_spec::check(const param_value& v, const std::string& prefix) const { check(v, prefix, v.str()); }
+
+void param_spec::check(const param_value& v, const std::string& prefix, const std::string& written) const {
   auto bad = [&](const std::string& why) -> param_error {
-    return param_error("option '" + prefix + key + "': '" + v.str() + "' " + why);
+    return param_error("option '" + prefix + key + "': '" + written + "' " + why);
   };
   if (v.type != type)
     throw param_error("option '" + prefix + key + "': a " + param_type_name(v.type) + " given for a " +
@@ -364,6 +384,7 @@ void param_spec::check(const param_value& v, const std::string& prefix) const {
       break;
     case param_type::real:
     case param_type::frequency:
+    case param_type::voltage:
       if (!std::isfinite(v.real)) throw bad("is not a finite number");
       if (v.real < real_min || v.real > real_max) throw bad("is out of range: expected " + accepts());
       break;
@@ -415,7 +436,10 @@ std::uint64_t param_values::integer(const std::string& key) const {
   return typed(key, param_type::integer, param_type::integer).integer;
 }
 double param_values::real(const std::string& key) const {
-  return typed(key, param_type::real, param_type::frequency).real;
+  const param_value& v = at(key);
+  if (v.type != param_type::real && v.type != param_type::frequency && v.type != param_type::voltage)
+    throw param_error("parameter '" + key + "' is a " + std::string(param_type_name(v.type)) + ", read as a real");
+  return v.real;
 }
 sc_core::sc_time param_values::time(const std::string& key) const {
   return typed(key, param_type::time, param_type::time).time;
@@ -431,6 +455,86 @@ const std::string& param_values::text(const std::string& key) const {
 }
 const std::vector<std::string>& param_values::items(const std::string& key) const {
   return typed(key, param_type::list, param_type::list).items;
+}
+
+}  // namespace edgevp::core
+
+namespace edgevp::core {
+
+namespace {
+param_binding bound(param_spec spec, std::function<void(const param_value&)> set, std::function<param_value()> get) {
+  param_binding b{std::move(spec), std::move(set), std::move(get)};
+  const param_value now = b.get();
+  b.spec.default_value = now;
+  b.spec.default_value.type = b.spec.type;
+  return b;
+}
+}  // namespace
+
+param_binding bind(param_spec spec, std::uint64_t& f) {
+  return bound(std::move(spec), [&f](const param_value& v) { f = v.integer; },
+               [&f] { return param_value::of(f); });
+}
+
+param_binding bind(param_spec spec, std::uint32_t& f) {
+  spec.int_max = std::min<std::uint64_t>(spec.int_max, 0xFFFFFFFFu);
+  return bound(std::move(spec), [&f](const param_value& v) { f = static_cast<std::uint32_t>(v.integer); },
+               [&f] { return param_value::of(std::uint64_t{f}); });
+}
+
+param_binding bind(param_spec spec, double& f) {
+  if (spec.type == param_type::energy) {
+    const std::string key = spec.key;
+    return bound(
+        std::move(spec),
+        [&f, key](const param_value& v) {
+          if (v.curve.is_table()) throw param_error("option '" + key + "' takes one energy, not a table");
+          f = v.curve.value();
+        },
+        [&f] {
+          param_value v;
+          v.type = param_type::energy;
+          v.curve = f;
+          return v;
+        });
+  }
+  const param_type t = spec.type;
+  return bound(std::move(spec), [&f](const param_value& v) { f = v.real; },
+               [&f, t] {
+                 param_value v = param_value::of_real(f);
+                 v.type = t;
+                 return v;
+               });
+}
+
+param_binding bind(param_spec spec, sc_core::sc_time& f) {
+  return bound(std::move(spec), [&f](const param_value& v) { f = v.time; }, [&f] { return param_value::of(f); });
+}
+
+param_binding bind(param_spec spec, bool& f) {
+  return bound(std::move(spec), [&f](const param_value& v) { f = v.boolean; }, [&f] { return param_value::of(f); });
+}
+
+param_binding bind(param_spec spec, power::curve& f) {
+  const param_type t = spec.type;
+  return bound(std::move(spec), [&f](const param_value& v) { f = v.curve; },
+               [&f, t] {
+                 param_value v;
+                 v.type = t;
+                 v.curve = f;
+                 return v;
+               });
+}
+
+param_binding bind(param_spec spec, std::string& f) {
+  const param_type t = spec.type;
+  return bound(std::move(spec), [&f](const param_value& v) { f = v.text; },
+               [&f, t] { return param_value::of_text(t, f); });
+}
+
+std::vector<param_binding> prefixed(const std::string& prefix, std::vector<param_binding> bindings) {
+  for (param_binding& b : bindings) b.spec.key = prefix + b.spec.key;
+  return bindings;
 }
 
 }  // namespace edgevp::core

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <map>
 #include <stdexcept>
@@ -34,6 +35,7 @@ enum class param_type : std::uint8_t {
   real,       // finite
   time,       // with a unit: ps, ns, us, ms, s
   frequency,  // Hz, kHz, MHz, GHz
+  voltage,    // V, mV
   boolean,    // true/false, 1/0, yes/no, on/off
   choice,     // one of a fixed set of words
   string,     // any text
@@ -56,7 +58,7 @@ class param_error : public config_error {
 struct param_value {
   param_type type = param_type::integer;
   std::uint64_t integer = 0;
-  double real = 0;  // real; frequency in Hz
+  double real = 0;  // real; frequency in Hz; voltage in V
   sc_core::sc_time time = sc_core::SC_ZERO_TIME;
   bool boolean = false;
   std::string text;  // choice, string, path
@@ -92,6 +94,7 @@ class param_spec {
   static param_spec time(std::string key, sc_core::sc_time def, sc_core::sc_time min, sc_core::sc_time max,
                          std::string help);
   static param_spec frequency(std::string key, double def, double min, double max, std::string help);
+  static param_spec voltage(std::string key, double def, double min, double max, std::string help);
   static param_spec boolean(std::string key, bool def, std::string help);
   static param_spec choice(std::string key, std::string def, std::vector<std::string> choices, std::string help);
   static param_spec string(std::string key, std::string def, std::string help);
@@ -118,7 +121,29 @@ class param_spec {
   // The help line: help, what it accepts and the default.
   [[nodiscard]] std::string describe() const;
   [[nodiscard]] bool has_default() const { return default_help.empty(); }
+
+ private:
+  // `written`: the value as the message quotes it (what the user wrote, or the value's text).
+  void check(const param_value& v, const std::string& prefix, const std::string& written) const;
 };
+
+// A declared parameter bound to the field it configures (a model's configuration struct): set()
+// stores a value parse() produced, get() reads the field back. bind() takes the spec's default from
+// the field as it is when bound, so the default is written once, where the struct declares it.
+struct param_binding {
+  param_spec spec;
+  std::function<void(const param_value&)> set;
+  std::function<param_value()> get;
+};
+param_binding bind(param_spec spec, std::uint64_t& field);  // integer
+param_binding bind(param_spec spec, std::uint32_t& field);  // integer (the spec's max is capped to 32 bits)
+param_binding bind(param_spec spec, double& field);  // real, frequency, voltage, or one energy (not a table)
+param_binding bind(param_spec spec, sc_core::sc_time& field);
+param_binding bind(param_spec spec, bool& field);
+param_binding bind(param_spec spec, power::curve& field);  // energy, power
+param_binding bind(param_spec spec, std::string& field);   // choice, string, path
+// `prefix` before every key ("cpu." + "cycles.alu").
+std::vector<param_binding> prefixed(const std::string& prefix, std::vector<param_binding> bindings);
 
 // The values of a set of declared parameters, by key (every key has one: defaults are filled in).
 class param_values {

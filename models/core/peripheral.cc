@@ -161,4 +161,10 @@ unsigned int peripheral::serve_debug(tlm::tlm_generic_payload& tx) {
   return done;
 }
 
+std::vector<param_binding> bind_power(peripheral_power& p) {
+  return {bind(param_spec::energy("power.access", 0.0, "energy per register access"), p.access),
+          bind(param_spec::power("power.leakage", 0.0, "leakage while powered"), p.leakage),
+          bind(param_spec::power("power.background", 0.0, "dynamic power while clocked"), p.background)};
+}
+
 }  // namespace edgevp::core

@@ -29,6 +29,7 @@
 #include "models/core/access_counters.h"
 #include "models/core/clock.h"
 #include "models/core/irq.h"
+#include "models/core/param.h"
 #include "models/core/power.h"
 #include "models/core/reg.h"
 
@@ -110,5 +111,8 @@ class peripheral : public sc_core::sc_module {
   sc_core::sc_time* m_current_delay = nullptr;
   tlm::tlm_response_status m_refusal = tlm::TLM_OK_RESPONSE;
 };
+
+// A register block's power parameters: power.access, power.leakage, power.background.
+std::vector<param_binding> bind_power(peripheral_power& p);
 
 }  // namespace edgevp::core

@@ -27,6 +27,7 @@
 #include <tlm_utils/tlm_quantumkeeper.h>
 
 #include "models/core/power.h"
+#include "models/core/param.h"
 #include "models/cpu/rv32_iss.h"
 
 namespace edgevp::cpu {
@@ -153,5 +154,10 @@ class cpu : public sc_core::sc_module, private rv32_bus {
   core::power::component m_power;
   cpu_debugger* m_debugger = nullptr;
 };
+
+// The CPU's parameters, bound to its timing and power (keys without the instance's prefix):
+// cycles.<class>, cycles.branch_taken, cycles.trap, power.insn.<class>, power.background,
+// power.leakage, power.retention.
+std::vector<core::param_binding> bind_params(timing_config& timing, cpu_power& power);
 
 }  // namespace edgevp::cpu

@@ -157,4 +157,20 @@ void router::invalidate_direct_mem_ptr(int port, sc_dt::uint64 start, sc_dt::uin
   for (unsigned i = 0; i < in.size(); ++i) in[static_cast<int>(i)]->invalidate_direct_mem_ptr(s, e);
 }
 
+std::vector<core::param_binding> bind_params(router_config& c) {
+  using ps = core::param_spec;
+  const sc_core::sc_time zero = sc_core::SC_ZERO_TIME;
+  return {
+      core::bind(ps::time("hop_latency", zero, zero, sc_core::sc_time(1, sc_core::SC_MS),
+                          "interconnect latency per transaction"),
+                 c.hop_latency),
+      core::bind(ps::integer("width", 0, 1, 4096,
+                             "interconnect data width: longer transactions (DMA bursts) take a bus cycle per extra beat",
+                             "bytes"),
+                 c.width_bytes),
+      core::bind(ps::energy("power.transfer", 0.0, "interconnect energy per transfer (DMI included)"), c.power.transfer),
+      core::bind(ps::power("power.leakage", 0.0, "interconnect leakage"), c.power.leakage),
+  };
+}
+
 }  // namespace edgevp::interconnect

@@ -32,6 +32,7 @@
 
 #include "models/core/clock.h"
 #include "models/core/power.h"
+#include "models/core/param.h"
 
 namespace edgevp::interconnect {
 
@@ -108,5 +109,9 @@ class router : public sc_core::sc_module {
   core::power::component m_power;
   std::uint64_t m_transfers = 0;
 };
+
+// The interconnect's parameters, bound to its configuration: hop_latency, width, power.transfer,
+// power.leakage.
+std::vector<core::param_binding> bind_params(router_config& c);
 
 }  // namespace edgevp::interconnect

@@ -132,4 +132,12 @@ unsigned int memory::transport_dbg(tlm::tlm_generic_payload& tx) {
   return n;
 }
 
+std::vector<core::param_binding> bind_power(memory_power& p) {
+  using ps = core::param_spec;
+  return {core::bind(ps::energy("power.read_bit", 0.0, "energy per bit read"), p.read_bit),
+          core::bind(ps::energy("power.write_bit", 0.0, "energy per bit written"), p.write_bit),
+          core::bind(ps::power("power.leakage", 0.0, "leakage while powered"), p.leakage),
+          core::bind(ps::power("power.retention", 0.0, "leakage in retention"), p.retention)};
+}
+
 }  // namespace edgevp::memory

@@ -37,6 +37,7 @@
 
 #include "models/core/access_counters.h"
 #include "models/core/power.h"
+#include "models/core/param.h"
 
 namespace edgevp::memory {
 
@@ -90,5 +91,8 @@ class memory : public sc_core::sc_module {
   core::access_counters m_bus;
   core::access_counters m_dmi;
 };
+
+// A memory's power parameters: power.read_bit, power.write_bit, power.leakage, power.retention.
+std::vector<core::param_binding> bind_power(memory_power& p);
 
 }  // namespace edgevp::memory

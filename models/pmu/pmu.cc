@@ -184,4 +184,21 @@ void pmu::wake_up() {
   m_monitor.set_state(m_cpu_domain, power::state::on, now);
 }
 
+std::vector<core::param_binding> bind_params(pmu_config& c) {
+  using ps = core::param_spec;
+  const sc_core::sc_time zero = sc_core::SC_ZERO_TIME, second(1, sc_core::SC_SEC);
+  return {
+      core::bind(ps::integer("reset_opp", 0, 0, 255, "operating point at reset (index into pmu.opps)"), c.reset_opp),
+      core::bind(ps::boolean("sram_retention", false, "reset value of SRAM_RET: keep SRAM in retention during deep sleep"),
+                 c.sram_retention),
+      core::bind(ps::time("dvfs_latency", zero, zero, second, "time an operating-point switch takes"), c.dvfs_latency),
+      core::bind(ps::time("entry_latency", zero, zero, second, "deep-sleep entry time after WFI"), c.entry_latency),
+      core::bind(ps::time("wake_latency", zero, zero, second, "time from a wake-up event to the core's reset"),
+                 c.wake_latency),
+      core::bind(ps::energy("dvfs_energy", 0.0, "energy per operating-point switch"), c.dvfs_energy),
+      core::bind(ps::energy("entry_energy", 0.0, "energy per deep-sleep entry"), c.entry_energy),
+      core::bind(ps::energy("wake_energy", 0.0, "energy per wake-up"), c.wake_energy),
+  };
+}
+
 }  // namespace edgevp::pmu

@@ -137,4 +137,9 @@ class pmu : public core::peripheral {
   sc_core::sc_event m_wake{"wake"};
 };
 
+// The PMU's parameters, bound to its configuration: reset_opp, sram_retention, dvfs_latency,
+// entry_latency, wake_latency, dvfs_energy, entry_energy, wake_energy (the operating points are
+// the SoC's: pmu.opps).
+std::vector<core::param_binding> bind_params(pmu_config& c);
+
 }  // namespace edgevp::pmu
