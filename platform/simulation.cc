@@ -442,7 +442,7 @@ void write_report(const std::string& path, const parsed_options& opts, const run
   j["cycles"] = r.cycles;
   j["host_wall_time_s"] = r.wall_s;
   j["host_mips"] = r.wall_s > 0 ? static_cast<double>(r.instructions) / r.wall_s / 1e6 : 0.0;
-  j["cpu_clock_hz"] = opts.soc.cpu_clock_hz;
+  j["cpu_clock_hz"] = resolve(opts.soc).cpu_clock_hz;  // the reset operating point's
   j["quantum_s"] = opts.run.quantum.to_seconds();
   auto regions = nlohmann::ordered_json::array();
   for (const auto& g : r.regions) {
