@@ -15,8 +15,12 @@ namespace po = boost::program_options;
 using core::param_spec;
 using core::param_value;
 
-const accel::registry& accel_kinds() { return rtl::kinds(); }
-const core::block_registry& block_kinds() { return rtl::blocks(); }
+const accel::registry& accel_kinds() {
+  return rtl::kinds();
+}
+const core::block_registry& block_kinds() {
+  return rtl::blocks();
+}
 
 declared_keys accel_keys(const accel::kind_info* k) {
   declared_keys keys;
@@ -51,8 +55,9 @@ void add_declared_options(po::options_description& d, const std::string& name, c
 namespace {
 
 // Names of the SoC's fixed parts and of the configuration's sections: no instance takes them.
-const char* const reserved[] = {"accel", "peripherals", "cpu", "bus", "rom", "clint", "intc", "syscon", "pmu",
-                                "emram", "sram", "aon", "soc", "peripheral", "scenario", "expect", "none"};
+const char* const reserved[] = {"accel", "peripherals", "cpu",      "bus",    "rom",  "clint",
+                                "intc",  "syscon",      "pmu",      "emram",  "sram", "aon",
+                                "soc",   "peripheral",  "scenario", "expect", "none"};
 
 // `list` (the value of `option`) as instance names, checked.
 std::vector<std::string> instance_names(const std::string& option, const std::string& list) {
@@ -74,13 +79,16 @@ std::vector<std::string> instance_names(const std::string& option, const std::st
     if (n.empty()) throw usage_error(o + "an empty item in '" + list + "'");
     bool ok = std::islower(static_cast<unsigned char>(n[0])) != 0;
     for (char ch : n)
-      ok = ok && (std::islower(static_cast<unsigned char>(ch)) != 0 || std::isdigit(static_cast<unsigned char>(ch)) != 0 ||
-                  ch == '_');
+      ok = ok && (std::islower(static_cast<unsigned char>(ch)) != 0 ||
+                  std::isdigit(static_cast<unsigned char>(ch)) != 0 || ch == '_');
     if (n == "none") throw usage_error(o + "none cannot be combined with instances");
     // accel<i> would collide with the memory map's EDGEVP_ACCEL<i>_* names.
-    if (n.size() > 5 && n.compare(0, 5, "accel") == 0 && n.find_first_not_of("0123456789", 5) == std::string::npos)
+    if (n.size() > 5 && n.compare(0, 5, "accel") == 0 &&
+        n.find_first_not_of("0123456789", 5) == std::string::npos)
       throw usage_error(o + "'" + n + "' is reserved (the memory map names instances accel<i> by index)");
-    if (!ok) throw usage_error(o + "'" + n + "' is not an instance name (lower-case letter, then letters, digits, _)");
+    if (!ok)
+      throw usage_error(o + "'" + n +
+                        "' is not an instance name (lower-case letter, then letters, digits, _)");
     for (const char* r : reserved)
       if (n == r) throw usage_error(o + "'" + n + "' is the name of another block");
     for (std::size_t k = 0; k < i; ++k)
@@ -105,8 +113,8 @@ std::string dir_of_origin(const given_value& g) {
 
 // Parses every value given for instance `name` against `keys` and hands it to `set`.
 template <typename Set>
-void parse_given(const po::variables_map& vm, std::map<std::string, given_value>& given, const std::string& name,
-                 const declared_keys& keys, Set set) {
+void parse_given(const po::variables_map& vm, std::map<std::string, given_value>& given,
+                 const std::string& name, const declared_keys& keys, Set set) {
   for (std::size_t j = 0; j < keys.size(); ++j) {
     const auto& [key, ps] = keys[j];
     const std::string full = name + "." + key;
@@ -133,7 +141,8 @@ std::string source_of(const std::map<std::string, given_value>& given, const std
 instance_decls declare_instances(const std::string& peripherals, const std::string& accel,
                                  const std::vector<std::pair<std::string, std::string>>& kinds) {
   instance_decls d;
-  const std::vector<std::string> blocks = instance_names("peripherals", peripherals.empty() ? "uart,rtc,gpio" : peripherals);
+  const std::vector<std::string> blocks =
+      instance_names("peripherals", peripherals.empty() ? "uart,rtc,gpio" : peripherals);
   const std::vector<std::string> accels = instance_names("accel", accel.empty() ? "cim0,cim1" : accel);
   for (const std::string& n : accels)
     if (std::find(blocks.begin(), blocks.end(), n) != blocks.end())
@@ -141,19 +150,21 @@ instance_decls declare_instances(const std::string& peripherals, const std::stri
   for (const std::string& n : blocks) {
     const std::string kind = kind_given(n, kinds, block_kinds().find(n) != nullptr ? n : "");
     if (kind.empty())
-      throw usage_error("peripheral '" + n + "' has no kind: give '" + n + ".kind' (" + block_kinds().names() + ")");
+      throw usage_error("peripheral '" + n + "' has no kind: give '" + n + ".kind' (" +
+                        block_kinds().names() + ")");
     if (block_kinds().find(kind) == nullptr)
-      throw usage_error("option '" + n + ".kind': unknown block kind '" + kind + "' (known: " + block_kinds().names() +
-                        ")");
+      throw usage_error("option '" + n + ".kind': unknown block kind '" + kind +
+                        "' (known: " + block_kinds().names() + ")");
     d.blocks.push_back({n, kind});
   }
   for (const std::string& n : accels) {
     const std::string kind = kind_given(n, kinds, default_kind(n));
     if (kind.empty())
-      throw usage_error("accelerator '" + n + "' has no kind: give '" + n + ".kind' (" + accel_kinds().names() + ")");
-    if (accel_kinds().find(kind) == nullptr)
-      throw usage_error("option '" + n + ".kind': unknown accelerator kind '" + kind + "' (known: " +
+      throw usage_error("accelerator '" + n + "' has no kind: give '" + n + ".kind' (" +
                         accel_kinds().names() + ")");
+    if (accel_kinds().find(kind) == nullptr)
+      throw usage_error("option '" + n + ".kind': unknown accelerator kind '" + kind +
+                        "' (known: " + accel_kinds().names() + ")");
     d.accels.push_back({n, kind});
   }
   return d;
@@ -161,13 +172,15 @@ instance_decls declare_instances(const std::string& peripherals, const std::stri
 
 po::options_description instance_description(const instance_decls& decls) {
   po::options_description d("Peripheral and accelerator instances");
-  for (const instance_decl& b : decls.blocks) add_declared_options(d, b.name, block_keys(block_kinds().find(b.kind)));
-  for (const instance_decl& a : decls.accels) add_declared_options(d, a.name, accel_keys(accel_kinds().find(a.kind)));
+  for (const instance_decl& b : decls.blocks)
+    add_declared_options(d, b.name, block_keys(block_kinds().find(b.kind)));
+  for (const instance_decl& a : decls.accels)
+    add_declared_options(d, a.name, accel_keys(accel_kinds().find(a.kind)));
   return d;
 }
 
-void make_instances(const po::variables_map& vm, const instance_decls& decls, std::map<std::string, given_value>& given,
-                    soc_config& soc) {
+void make_instances(const po::variables_map& vm, const instance_decls& decls,
+                    std::map<std::string, given_value>& given, soc_config& soc) {
   soc.blocks.clear();
   for (const instance_decl& d : decls.blocks) {
     const core::block_kind& k = *block_kinds().find(d.kind);
@@ -175,8 +188,10 @@ void make_instances(const po::variables_map& vm, const instance_decls& decls, st
     const std::size_t common = core::block_instance_keys().size();
     parse_given(vm, given, d.name, block_keys(&k),
                 [&](std::size_t j, const std::string& key, const param_spec& ps, const param_value& v) {
-                  if (j < common) core::set_block_key(b, key, v);
-                  else b.params.set(ps.key, v);
+                  if (j < common)
+                    core::set_block_key(b, key, v);
+                  else
+                    b.params.set(ps.key, v);
                 });
     try {
       block_kinds().check(b);
@@ -199,9 +214,12 @@ void make_instances(const po::variables_map& vm, const instance_decls& decls, st
     const std::size_t common = accel::instance_keys().size();
     parse_given(vm, given, d.name, accel_keys(&k),
                 [&](std::size_t j, const std::string& key, const param_spec& ps, const param_value& v) {
-                  if (j < common) accel::set_instance_key(a, key, v);
-                  else if (key.rfind("power.", 0) == 0) a.power_overrides[ps.key] = v.curve;
-                  else a.params.set(ps.key, v);
+                  if (j < common)
+                    accel::set_instance_key(a, key, v);
+                  else if (key.rfind("power.", 0) == 0)
+                    a.power_overrides[ps.key] = v.curve;
+                  else
+                    a.params.set(ps.key, v);
                 });
     try {
       accel_kinds().check(a);
@@ -228,7 +246,8 @@ std::string text_of(core::param_type t, const core::power::curve& c) {
 
 void echo_instance_defaults(const soc_config& soc, std::map<std::string, given_value>& configuration) {
   auto list = [&](const std::string& key, std::string names) {
-    if (configuration.count(key) == 0) configuration[key] = {{names.empty() ? std::string("none") : names}, "default", ""};
+    if (configuration.count(key) == 0)
+      configuration[key] = {{names.empty() ? std::string("none") : names}, "default", ""};
   };
   std::string names;
   for (const core::block_instance& b : soc.blocks) names += (names.empty() ? "" : ",") + b.name;
@@ -239,7 +258,8 @@ void echo_instance_defaults(const soc_config& soc, std::map<std::string, given_v
 
   for (const core::block_instance& b : soc.blocks) {
     auto add = [&](const std::string& key, const std::string& value) {
-      if (configuration.count(b.name + "." + key) == 0) configuration[b.name + "." + key] = {{value}, "default", ""};
+      if (configuration.count(b.name + "." + key) == 0)
+        configuration[b.name + "." + key] = {{value}, "default", ""};
     };
     add("kind", b.kind);
     add("base", hex(b.base));
@@ -253,7 +273,8 @@ void echo_instance_defaults(const soc_config& soc, std::map<std::string, given_v
   }
   for (const accel::instance& a : soc.accels) {
     auto add = [&](const std::string& key, const std::string& value) {
-      if (configuration.count(a.name + "." + key) == 0) configuration[a.name + "." + key] = {{value}, "default", ""};
+      if (configuration.count(a.name + "." + key) == 0)
+        configuration[a.name + "." + key] = {{value}, "default", ""};
     };
     add("kind", a.kind);
     add("base", hex(a.base));

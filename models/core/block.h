@@ -28,9 +28,9 @@ namespace edgevp::core {
 // What the platform offers a block at construction, by role (never another block by name).
 struct block_env {
   std::function<void(unsigned char)> console;  // where a console's transmitted bytes go
-  double aon_clock_hz = 32768;                  // the always-on domain's clock (an RTC's tick)
+  double aon_clock_hz = 32768;                 // the always-on domain's clock (an RTC's tick)
   sc_core::sc_time register_latency = sc_core::sc_time(10, sc_core::SC_NS);
-  std::string rtl_vcd;                          // this block's RTL waveform file ("" for none)
+  std::string rtl_vcd;  // this block's RTL waveform file ("" for none)
 };
 
 // One instance, as the configuration gives it (defaults filled in by the registry).

@@ -1,9 +1,9 @@
 #include "models/core/param.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
-#include <algorithm>
 #include <cstdlib>
 #include <optional>
 #include <sstream>
@@ -53,17 +53,22 @@ std::string real_text(double v) {
 
 std::string time_text(const sc_core::sc_time& t) {
   // Exact, in the largest unit that divides it: "14400ps" reads "14.4ns" and back.
-  const std::uint64_t ps = static_cast<std::uint64_t>(
-      std::llround(t.to_seconds() * 1e12));
-  static const struct { const char* u; std::uint64_t ps; } units[] = {
-      {"s", 1000000000000ull}, {"ms", 1000000000ull}, {"us", 1000000ull}, {"ns", 1000ull}};
+  const std::uint64_t ps = static_cast<std::uint64_t>(std::llround(t.to_seconds() * 1e12));
+  static const struct {
+    const char* u;
+    std::uint64_t ps;
+  } units[] = {{"s", 1000000000000ull}, {"ms", 1000000000ull}, {"us", 1000000ull}, {"ns", 1000ull}};
   for (const auto& u : units)
-    if (ps != 0 && ps % (u.ps / 1000) == 0 && ps >= u.ps) return real_text(static_cast<double>(ps) / u.ps) + u.u;
+    if (ps != 0 && ps % (u.ps / 1000) == 0 && ps >= u.ps)
+      return real_text(static_cast<double>(ps) / u.ps) + u.u;
   return std::to_string(ps) + "ps";
 }
 
 std::string freq_text(double hz) {
-  static const struct { const char* u; double m; } units[] = {{"GHz", 1e9}, {"MHz", 1e6}, {"kHz", 1e3}};
+  static const struct {
+    const char* u;
+    double m;
+  } units[] = {{"GHz", 1e9}, {"MHz", 1e6}, {"kHz", 1e3}};
   for (const auto& u : units)
     if (hz >= u.m) return real_text(hz / u.m) + u.u;
   return real_text(hz) + "Hz";
@@ -73,7 +78,8 @@ std::string freq_text(double hz) {
 std::string curve_text(const power::curve& c, char unit) {
   if (!c.is_table()) return real_text(c.value()) + unit;
   std::string s;
-  for (const auto& [v, q] : c.points()) s += (s.empty() ? "" : ",") + real_text(v) + "V:" + real_text(q) + unit;
+  for (const auto& [v, q] : c.points())
+    s += (s.empty() ? "" : ",") + real_text(v) + "V:" + real_text(q) + unit;
   return s;
 }
 
@@ -207,7 +213,8 @@ param_spec param_spec::boolean(std::string key, bool def, std::string help) {
   return s;
 }
 
-param_spec param_spec::choice(std::string key, std::string def, std::vector<std::string> choices, std::string help) {
+param_spec param_spec::choice(std::string key, std::string def, std::vector<std::string> choices,
+                              std::string help) {
   param_spec s = make(std::move(key), param_type::choice, std::move(help));
   s.default_value.text = std::move(def);
   s.choices = std::move(choices);
@@ -255,18 +262,22 @@ std::string param_spec::accepts() const {
   const std::string u = unit.empty() ? "" : " " + unit;
   switch (type) {
     case param_type::integer:
-      return "integer" + bounds(std::to_string(int_min), std::to_string(int_max), int_min == 0,
-                                int_max == std::numeric_limits<std::uint64_t>::max()) + u;
+      return "integer" +
+             bounds(std::to_string(int_min), std::to_string(int_max), int_min == 0,
+                    int_max == std::numeric_limits<std::uint64_t>::max()) +
+             u;
     case param_type::real:
       return "real" +
              bounds(real_text(real_min), real_text(real_max), real_min == -std::numeric_limits<double>::max(),
-                    real_max == std::numeric_limits<double>::max()) + u;
+                    real_max == std::numeric_limits<double>::max()) +
+             u;
     case param_type::time: {
       param_value lo, hi;
       lo.type = hi.type = param_type::time;
       lo.time = sc_core::sc_time(static_cast<double>(int_min), sc_core::SC_PS);
       hi.time = sc_core::sc_time(static_cast<double>(int_max), sc_core::SC_PS);
-      return "time" + bounds(lo.str(), hi.str(), int_min == 0, int_max == std::numeric_limits<std::uint64_t>::max());
+      return "time" +
+             bounds(lo.str(), hi.str(), int_min == 0, int_max == std::numeric_limits<std::uint64_t>::max());
     }
     case param_type::frequency:
       return "frequency" + bounds(freq_text(real_min), freq_text(real_max), false, false);
@@ -276,7 +287,8 @@ std::string param_spec::accepts() const {
     case param_type::choice: return "one of " + join(choices);
     case param_type::string: return "text";
     case param_type::path: return "a file path";
-    case param_type::list: return choices.empty() ? "a comma-separated list" : "a comma-separated list of " + join(choices);
+    case param_type::list:
+      return choices.empty() ? "a comma-separated list" : "a comma-separated list of " + join(choices);
     case param_type::energy: return "an energy, or a table over voltage (0.6V:1pJ,0.8V:2pJ)";
     case param_type::power: return "a power, or a table over voltage (0.6V:1uW,0.8V:2uW)";
   }
@@ -293,7 +305,8 @@ std::string param_spec::describe() const {
   return d + ")";
 }
 
-param_value param_spec::parse(const std::string& in, const std::string& base_dir, const std::string& prefix) const {
+param_value param_spec::parse(const std::string& in, const std::string& base_dir,
+                              const std::string& prefix) const {
   const std::string s = trim(in);
   auto bad = [&](const std::string& why) -> param_error {
     return param_error("option '" + prefix + key + "': '" + in + "' " + why);
@@ -366,7 +379,9 @@ param_value param_spec::parse(const std::string& in, const std::string& base_dir
   return v;
 }
 
-void param_spec::check(const param_value& v, const std::string& prefix) const { check(v, prefix, v.str()); }
+void param_spec::check(const param_value& v, const std::string& prefix) const {
+  check(v, prefix, v.str());
+}
 
 void param_spec::check(const param_value& v, const std::string& prefix, const std::string& written) const {
   auto bad = [&](const std::string& why) -> param_error {
@@ -398,14 +413,15 @@ void param_spec::check(const param_value& v, const std::string& prefix, const st
       break;
     case param_type::list:
       for (const std::string& item : v.items)
-        if (!choices.empty() && !in(item, choices)) throw bad("has '" + item + "', not one of " + join(choices));
+        if (!choices.empty() && !in(item, choices))
+          throw bad("has '" + item + "', not one of " + join(choices));
       break;
     default: break;
   }
 }
 
-param_values::param_values(const std::vector<param_spec>& specs, const std::map<std::string, param_value>& given,
-                           const std::string& prefix) {
+param_values::param_values(const std::vector<param_spec>& specs,
+                           const std::map<std::string, param_value>& given, const std::string& prefix) {
   for (const param_spec& s : specs)
     if (s.has_default()) m_values[s.key] = s.default_value;
   for (const auto& [key, value] : given) {
@@ -438,7 +454,8 @@ std::uint64_t param_values::integer(const std::string& key) const {
 double param_values::real(const std::string& key) const {
   const param_value& v = at(key);
   if (v.type != param_type::real && v.type != param_type::frequency && v.type != param_type::voltage)
-    throw param_error("parameter '" + key + "' is a " + std::string(param_type_name(v.type)) + ", read as a real");
+    throw param_error("parameter '" + key + "' is a " + std::string(param_type_name(v.type)) +
+                      ", read as a real");
   return v.real;
 }
 sc_core::sc_time param_values::time(const std::string& key) const {
@@ -450,7 +467,8 @@ bool param_values::boolean(const std::string& key) const {
 const std::string& param_values::text(const std::string& key) const {
   const param_value& v = at(key);
   if (v.type != param_type::choice && v.type != param_type::string && v.type != param_type::path)
-    throw param_error("parameter '" + key + "' is a " + std::string(param_type_name(v.type)) + ", read as text");
+    throw param_error("parameter '" + key + "' is a " + std::string(param_type_name(v.type)) +
+                      ", read as text");
   return v.text;
 }
 const std::vector<std::string>& param_values::items(const std::string& key) const {
@@ -462,7 +480,8 @@ const std::vector<std::string>& param_values::items(const std::string& key) cons
 namespace edgevp::core {
 
 namespace {
-param_binding bound(param_spec spec, std::function<void(const param_value&)> set, std::function<param_value()> get) {
+param_binding bound(param_spec spec, std::function<void(const param_value&)> set,
+                    std::function<param_value()> get) {
   param_binding b{std::move(spec), std::move(set), std::move(get)};
   const param_value now = b.get();
   b.spec.default_value = now;
@@ -472,14 +491,15 @@ param_binding bound(param_spec spec, std::function<void(const param_value&)> set
 }  // namespace
 
 param_binding bind(param_spec spec, std::uint64_t& f) {
-  return bound(std::move(spec), [&f](const param_value& v) { f = v.integer; },
-               [&f] { return param_value::of(f); });
+  return bound(
+      std::move(spec), [&f](const param_value& v) { f = v.integer; }, [&f] { return param_value::of(f); });
 }
 
 param_binding bind(param_spec spec, std::uint32_t& f) {
   spec.int_max = std::min<std::uint64_t>(spec.int_max, 0xFFFFFFFFu);
-  return bound(std::move(spec), [&f](const param_value& v) { f = static_cast<std::uint32_t>(v.integer); },
-               [&f] { return param_value::of(std::uint64_t{f}); });
+  return bound(
+      std::move(spec), [&f](const param_value& v) { f = static_cast<std::uint32_t>(v.integer); },
+      [&f] { return param_value::of(std::uint64_t{f}); });
 }
 
 param_binding bind(param_spec spec, double& f) {
@@ -499,37 +519,42 @@ param_binding bind(param_spec spec, double& f) {
         });
   }
   const param_type t = spec.type;
-  return bound(std::move(spec), [&f](const param_value& v) { f = v.real; },
-               [&f, t] {
-                 param_value v = param_value::of_real(f);
-                 v.type = t;
-                 return v;
-               });
+  return bound(
+      std::move(spec), [&f](const param_value& v) { f = v.real; },
+      [&f, t] {
+        param_value v = param_value::of_real(f);
+        v.type = t;
+        return v;
+      });
 }
 
 param_binding bind(param_spec spec, sc_core::sc_time& f) {
-  return bound(std::move(spec), [&f](const param_value& v) { f = v.time; }, [&f] { return param_value::of(f); });
+  return bound(
+      std::move(spec), [&f](const param_value& v) { f = v.time; }, [&f] { return param_value::of(f); });
 }
 
 param_binding bind(param_spec spec, bool& f) {
-  return bound(std::move(spec), [&f](const param_value& v) { f = v.boolean; }, [&f] { return param_value::of(f); });
+  return bound(
+      std::move(spec), [&f](const param_value& v) { f = v.boolean; }, [&f] { return param_value::of(f); });
 }
 
 param_binding bind(param_spec spec, power::curve& f) {
   const param_type t = spec.type;
-  return bound(std::move(spec), [&f](const param_value& v) { f = v.curve; },
-               [&f, t] {
-                 param_value v;
-                 v.type = t;
-                 v.curve = f;
-                 return v;
-               });
+  return bound(
+      std::move(spec), [&f](const param_value& v) { f = v.curve; },
+      [&f, t] {
+        param_value v;
+        v.type = t;
+        v.curve = f;
+        return v;
+      });
 }
 
 param_binding bind(param_spec spec, std::string& f) {
   const param_type t = spec.type;
-  return bound(std::move(spec), [&f](const param_value& v) { f = v.text; },
-               [&f, t] { return param_value::of_text(t, f); });
+  return bound(
+      std::move(spec), [&f](const param_value& v) { f = v.text; },
+      [&f, t] { return param_value::of_text(t, f); });
 }
 
 std::vector<param_binding> prefixed(const std::string& prefix, std::vector<param_binding> bindings) {

@@ -19,8 +19,8 @@
 #include <limits>
 #include <map>
 #include <stdexcept>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <systemc>
@@ -61,7 +61,7 @@ struct param_value {
   double real = 0;  // real; frequency in Hz; voltage in V
   sc_core::sc_time time = sc_core::SC_ZERO_TIME;
   bool boolean = false;
-  std::string text;  // choice, string, path
+  std::string text;                // choice, string, path
   std::vector<std::string> items;  // list
   power::curve curve;              // energy, power
 
@@ -96,7 +96,8 @@ class param_spec {
   static param_spec frequency(std::string key, double def, double min, double max, std::string help);
   static param_spec voltage(std::string key, double def, double min, double max, std::string help);
   static param_spec boolean(std::string key, bool def, std::string help);
-  static param_spec choice(std::string key, std::string def, std::vector<std::string> choices, std::string help);
+  static param_spec choice(std::string key, std::string def, std::vector<std::string> choices,
+                           std::string help);
   static param_spec string(std::string key, std::string def, std::string help);
   static param_spec path(std::string key, std::string def, std::string help);
   static param_spec list(std::string key, std::vector<std::string> def, std::string help,

@@ -31,7 +31,7 @@ std::optional<double> parse_quantity(const std::string& s, char unit);
 std::optional<power::curve> parse_curve(const std::string& s, char unit);
 std::optional<std::vector<power::operating_point>> parse_opps(const std::string& s);
 std::string format_time(const sc_core::sc_time& t);  // "1.234 ms"
-std::string format_quantity(double v, char unit);     // "4.98 pJ"
+std::string format_quantity(double v, char unit);    // "4.98 pJ"
 std::string format_curve(const power::curve& c, char unit);
 
 }  // namespace edgevp::core

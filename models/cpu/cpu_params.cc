@@ -9,14 +9,17 @@ std::vector<core::param_binding> bind_params(timing_config& timing, cpu_power& p
   std::vector<core::param_binding> b;
   for (std::size_t i = 0; i < timing.cycles.size(); ++i) {
     const std::string c = class_name(static_cast<insn_class>(i));
-    b.push_back(core::bind(ps::integer("cycles." + c, 0, 1, 1000, "cycles per " + c + " instruction"), timing.cycles[i]));
+    b.push_back(core::bind(ps::integer("cycles." + c, 0, 1, 1000, "cycles per " + c + " instruction"),
+                           timing.cycles[i]));
   }
   b.push_back(core::bind(ps::integer("cycles.branch_taken", 0, 0, 1000, "extra cycles of a taken branch"),
                          timing.branch_taken_extra));
-  b.push_back(core::bind(ps::integer("cycles.trap", 0, 0, 1000, "cycles to enter a trap handler"), timing.trap_cycles));
+  b.push_back(core::bind(ps::integer("cycles.trap", 0, 0, 1000, "cycles to enter a trap handler"),
+                         timing.trap_cycles));
   for (std::size_t i = 0; i < power.insn.size(); ++i) {
     const std::string c = class_name(static_cast<insn_class>(i));
-    b.push_back(core::bind(ps::energy("power.insn." + c, 0.0, "energy per " + c + " instruction"), power.insn[i]));
+    b.push_back(
+        core::bind(ps::energy("power.insn." + c, 0.0, "energy per " + c + " instruction"), power.insn[i]));
   }
   b.push_back(core::bind(ps::power("power.background", 0.0, "CPU dynamic power while clocked (idle or not)"),
                          power.background));

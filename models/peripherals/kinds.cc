@@ -19,7 +19,8 @@ core::block_kind uart_kind() {
   k.irq = 1;
   k.default_power = {1e-12, 1e-6, 0.0};  // U (CALIBRATION.md tags peripheral energies: parameters)
   k.keys = {param_spec::path("rx_file", "", "bytes the UART receives (relative to the file naming it)")};
-  k.make = [](const core::block_instance& b, const core::block_env& env) -> std::unique_ptr<core::peripheral> {
+  k.make = [](const core::block_instance& b,
+              const core::block_env& env) -> std::unique_ptr<core::peripheral> {
     uart_config c;
     c.tx = env.console;
     c.rx_file = b.params.text("rx_file");
@@ -39,7 +40,8 @@ core::block_kind rtc_kind() {
   k.wake_input = 0;
   // The always-on domain (PMU + RTC + GPIO) leaks 1.7 uW together: TinyVers deep sleep, CALIBRATION.md.
   k.default_power = {1e-12, 0.5e-6, 0.0};
-  k.make = [](const core::block_instance& b, const core::block_env& env) -> std::unique_ptr<core::peripheral> {
+  k.make = [](const core::block_instance& b,
+              const core::block_env& env) -> std::unique_ptr<core::peripheral> {
     return std::make_unique<rtc>(b.name.c_str(), rtc_config{env.aon_clock_hz, env.register_latency});
   };
   return k;
@@ -62,9 +64,11 @@ core::block_kind gpio_kind() {
   k.always_on = true;
   k.wake_input = 1;
   k.default_power = {1e-12, 0.2e-6, 0.0};  // part of the always-on 1.7 uW (see rtc)
-  k.keys = {param_spec::path("stimulus", "",
-                             "file of `<time> <pin> <level>` lines driving the inputs (relative to the file naming it)")};
-  k.make = [](const core::block_instance& b, const core::block_env& env) -> std::unique_ptr<core::peripheral> {
+  k.keys = {param_spec::path(
+      "stimulus", "",
+      "file of `<time> <pin> <level>` lines driving the inputs (relative to the file naming it)")};
+  k.make = [](const core::block_instance& b,
+              const core::block_env& env) -> std::unique_ptr<core::peripheral> {
     return std::make_unique<gpio>(b.name.c_str(), gpio_config_of(b, env));
   };
   return k;

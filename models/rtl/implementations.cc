@@ -13,7 +13,8 @@ void register_all() {
   static const bool done = [] {
     accel::registry::builtin().add_rtl("cim-digital", make_cim_digital);
     core::block_registry::builtin().add_rtl(
-        "gpio", [](const core::block_instance& b, const core::block_env& env) -> std::unique_ptr<core::peripheral> {
+        "gpio",
+        [](const core::block_instance& b, const core::block_env& env) -> std::unique_ptr<core::peripheral> {
           gpio_rtl_config r;
           r.timeout = b.rtl_timeout;
           r.vcd = env.rtl_vcd;

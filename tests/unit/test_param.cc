@@ -44,8 +44,9 @@ TEST(param, real_refuses_nan_inf_and_text) {
 }
 
 TEST(param, time_and_frequency_need_units_and_ranges) {
-  const param_spec t = param_spec::time("mvm_time", sc_core::sc_time(14.4, sc_core::SC_NS),
-                                        sc_core::sc_time(1, sc_core::SC_PS), sc_core::sc_time(1, sc_core::SC_MS), "t");
+  const param_spec t =
+      param_spec::time("mvm_time", sc_core::sc_time(14.4, sc_core::SC_NS),
+                       sc_core::sc_time(1, sc_core::SC_PS), sc_core::sc_time(1, sc_core::SC_MS), "t");
   EXPECT_EQ(t.parse("2us").time, sc_core::sc_time(2, sc_core::SC_US));
   EXPECT_NE(error_of(t, "10").find("is not a time"), std::string::npos);
   EXPECT_NE(error_of(t, "2ms").find("out of range"), std::string::npos);

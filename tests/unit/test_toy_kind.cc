@@ -42,8 +42,10 @@ class toy final : public edgevp::accel::accelerator {
  public:
   toy(const sc_core::sc_module_name& n, const instance& inst)
       : accelerator(n, inst, 0x7E),
-        gain_reg(this, "GAIN", toy_regs::gain, static_cast<std::uint32_t>(inst.integer("gain")), edgevp::core::access::ro),
-        mode_reg(this, "MODE", toy_regs::mode, inst.text("mode") == "wrap" ? 1u : 0u, edgevp::core::access::ro),
+        gain_reg(this, "GAIN", toy_regs::gain, static_cast<std::uint32_t>(inst.integer("gain")),
+                 edgevp::core::access::ro),
+        mode_reg(this, "MODE", toy_regs::mode, inst.text("mode") == "wrap" ? 1u : 0u,
+                 edgevp::core::access::ro),
         m_gain(static_cast<std::int32_t>(inst.integer("gain"))),
         m_wrap(inst.text("mode") == "wrap") {
     power().add_event("byte", inst.power_source("byte", 2e-15), {&m_bytes});
@@ -52,7 +54,9 @@ class toy final : public edgevp::accel::accelerator {
   edgevp::core::reg<std::uint32_t> mode_reg;
 
  protected:
-  [[nodiscard]] unsigned descriptor_words(std::uint8_t op) const override { return op == op_scale ? scale_words : 0; }
+  [[nodiscard]] unsigned descriptor_words(std::uint8_t op) const override {
+    return op == op_scale ? scale_words : 0;
+  }
   sc_core::sc_time execute(edgevp::accel::job& j) override {
     const std::uint32_t src = j.word(2), dst = j.word(3), len = j.word(4);
     if (len == 0 || len > 4096) {
@@ -65,7 +69,10 @@ class toy final : public edgevp::accel::accelerator {
     if (!j.read(src, buf.data(), len, t)) return t;
     for (std::int8_t& v : buf) {
       const std::int32_t y = v * m_gain;
-      v = m_wrap ? static_cast<std::int8_t>(y) : static_cast<std::int8_t>(y < -128 ? -128 : y > 127 ? 127 : y);
+      v = m_wrap ? static_cast<std::int8_t>(y)
+                 : static_cast<std::int8_t>(y < -128  ? -128
+                                            : y > 127 ? 127
+                                                      : y);
     }
     t += j.cycles(len);
     j.write(dst, buf.data(), len, t);
@@ -134,7 +141,8 @@ TEST(toy_kind, bad_values_are_usage_errors_naming_the_key) {
             "option 't.mode': 'fold' is not one of saturate, wrap");
   EXPECT_EQ(error_of({"--accel=t", "--t.kind=toy", "--t.tags=blue", "fw.elf"}),
             "option 't.tags': 'blue' has 'blue', not one of red, green");
-  EXPECT_NE(error_of({"--accel=t", "--t.kind=toy", "--t.rows=4", "fw.elf"}).find("t.rows"), std::string::npos);
+  EXPECT_NE(error_of({"--accel=t", "--t.kind=toy", "--t.rows=4", "fw.elf"}).find("t.rows"),
+            std::string::npos);
 }
 
 TEST(toy_kind, is_listed_in_help) {
