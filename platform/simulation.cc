@@ -168,7 +168,7 @@ run_result simulate(const parsed_options& opts) {
     if (!accel_log) throw std::runtime_error("cannot write accelerator log '" + ro.accel_log + "'");
   }
   for (auto& a : top.accels) {
-    accel::accelerator* ap = a.get();
+    accel::device* ap = a.get();
     ap->on_mismatch = [&, ap](const std::string& report) {
       if (!mismatch_report.empty()) return;
       mismatch_report = report;
@@ -176,7 +176,7 @@ run_result simulate(const parsed_options& opts) {
       finish(exit_reason::mismatch, 0);
     };
     if (accel_log.is_open())
-      ap->on_job_end = [&accel_log, ap](const accel::accelerator::job_record& rec) {
+      ap->on_job_end = [&accel_log, ap](const accel::device::job_record& rec) {
         nlohmann::ordered_json j;
         j["block"] = ap->config().name;
         j["job"] = rec.summary.starts;

@@ -299,7 +299,7 @@ soc::soc(const sc_core::sc_module_name& name, const soc_config& cfg, std::functi
     // another accelerator, power a domain off) would not be a job any more.
     a->set_dma_regions({{cfg.rom.base, cfg.rom.size}, {cfg.emram.base, cfg.emram.size}, {cfg.sram.base, cfg.sram.size}});
     const unsigned src = inst.irq;
-    accel::accelerator* ap = a.get();
+    accel::device* ap = a.get();
     a->irq.bind([this, src, ap](bool v) {
       ap->count_irq(v);
       intc.set_source(src, v);
@@ -357,7 +357,7 @@ void soc::build_power() {
     accel::instance inst = conf;
     if (inst.impl != "tlm" && !cfg.rtl_vcd.empty()) inst.rtl_vcd = rtl_vcd_path(cfg.rtl_vcd, inst.name, rtl_block_count(cfg));
     pw::domain& d = power.add_domain(inst.name);
-    std::unique_ptr<accel::accelerator> a = accel::registry::builtin().make(inst);
+    std::unique_ptr<accel::device> a = accel::registry::builtin().make(inst);
     a->attach_power(power, d);
     a->set_clock(&clock);
     accels.push_back(std::move(a));

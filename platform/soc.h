@@ -9,7 +9,7 @@
 #include <systemc>
 #include <tlm_utils/simple_initiator_socket.h>
 
-#include "models/accelerators/accelerator.h"
+#include "models/accelerators/device.h"
 #include "models/accelerators/registry.h"
 #include "models/core/block.h"
 #include "models/core/clock.h"
@@ -125,7 +125,7 @@ class soc : public sc_core::sc_module {
   std::vector<std::unique_ptr<core::peripheral>> blocks;
   std::vector<const core::block_instance*> block_configs;
   std::unique_ptr<memory::wear_map> emram_wear;
-  std::vector<std::unique_ptr<accel::accelerator>> accels;
+  std::vector<std::unique_ptr<accel::device>> accels;
 
   // uart_tx receives every byte a console block (the UART) transmits. Throws core::config_error on
   // an impossible configuration (overlapping ranges, ...), std::runtime_error on an unreadable RX file.

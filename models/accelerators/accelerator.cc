@@ -5,22 +5,6 @@
 
 namespace edgevp::accel {
 
-const char* error_name(error e) {
-  switch (e) {
-    case error::none: return "none";
-    case error::opcode: return "opcode";
-    case error::align: return "align";
-    case error::unmapped: return "unmapped";
-    case error::shape: return "shape";
-    case error::precision: return "precision";
-    case error::busy: return "busy";
-    case error::dma: return "dma";
-    case error::param: return "param";
-    case error::chain: return "chain";
-  }
-  return "?";
-}
-
 // --- job ------------------------------------------------------------------------------------
 
 sc_core::sc_time job::cycles(std::uint64_t n) const {
@@ -52,7 +36,7 @@ bool job::check_buffer(std::uint64_t addr, std::uint64_t len, unsigned align) {
     return false;
   }
   // Its own register window is not a DMA target (the job would read or change itself).
-  const instance& self = m_owner.m_inst;
+  const instance& self = m_owner.config();
   if (addr < self.base + self.size && self.base < addr + len) {
     fail(error::unmapped, addr);
     return false;
@@ -84,7 +68,7 @@ bool job::write(std::uint64_t addr, const void* data, std::uint64_t len, sc_core
 bool job::transfer(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data, std::uint64_t len,
                    sc_core::sc_time& t, bool after_failure) {
   if (failed() && !after_failure) return false;
-  const std::uint64_t burst = std::max<std::uint64_t>(m_owner.m_inst.dma_burst, 4);
+  const std::uint64_t burst = std::max<std::uint64_t>(m_owner.config().dma_burst, 4);
   const sc_core::sc_time now = sc_core::sc_time_stamp();
   const accelerator::dma_timing& et = m_owner.m_dma_timing;
   const bool rd = cmd == tlm::TLM_READ_COMMAND;
@@ -150,12 +134,9 @@ accelerator::job_summary accelerator::last_job() const {
 
 accelerator::accelerator(const sc_core::sc_module_name& name, const instance& inst, std::uint8_t kind_code,
                          std::uint8_t version)
-    : core::peripheral(name, inst.register_latency),
-      dma("dma"),
-      irq("irq"),
+    : device(name, inst),
       id(this, "ID", regs::id, id_prefix | (static_cast<std::uint32_t>(kind_code) << 8) | version,
-         core::access::ro),
-      m_inst(inst) {
+         core::access::ro) {
   // The contract's registers are declared by now, the kind's not yet (they sit at 0x40 and up).
   m_contract_registers = registers().size();
   SC_HAS_PROCESS(accelerator);
@@ -207,7 +188,6 @@ accelerator::accelerator(const sc_core::sc_module_name& name, const instance& in
     });
   }
 
-  configure_power(inst.power);
   power().set_operations(&m_ops);
 }
 

@@ -1,16 +1,7 @@
-// edgevp: the accelerator base (DESIGN.md "Accelerators"; docs/accelerators.md).
-//
-//   offset  register    access  reset
-//   0x00    ID          ro      0xACCE_KKVV (kind code, version)
-//   0x04    CTRL        rw      0     bit0 START (w1), bit1 RESET (w1), bit2 IRQ_EN
-//   0x08    STATUS      rw      0     bit0 BUSY, bit1 DONE (w1c), bit2 ERROR (w1c), 15:8 ERR_CODE
-//   0x0C    DESC        rw      0     first descriptor
-//   0x10    ERR_DESC    ro      0     descriptor that failed
-//   0x14    ERR_ADDR    ro      0     offending address
-//   0x18    JOBS        ro      0     descriptors completed
-//   0x20/24 CYCLES      ro      0     busy cycles (reading LO latches HI)
-//   0x28/2C OPS         ro      0     operations, 2 per MAC (reading LO latches HI)
-//   0x40-   kind-specific
+// edgevp: the TLM job engine every TLM accelerator kind derives from (DESIGN.md "Accelerators";
+// docs/accelerators.md). It implements the contract of device.h: it declares the contract's
+// registers (offsets in accel::regs) and runs the descriptor chains; a kind adds its descriptor
+// formats (descriptor_words), its computation and timing (execute) and its own registers.
 //
 // A START runs the descriptor chain at once, at the access's local time (loosely timed): the
 // descriptors and data move through the `dma` initiator (b_transport into the interconnect, at the
@@ -18,7 +9,7 @@
 // the job's end time is known. STATUS reads BUSY until an access's time reaches that end; DONE,
 // the counters and the interrupt follow at that time (or at the first register read past it, when
 // the reader runs ahead of the kernel). Errors are reported in STATUS and by the interrupt, never
-// by aborting: see error below.
+// by aborting: see error in device.h.
 #pragma once
 
 #include <cstdint>
@@ -26,55 +17,13 @@
 #include <utility>
 #include <vector>
 
-#include <tlm_utils/simple_initiator_socket.h>
 #include <systemc>
 #include <tlm>
 
+#include "models/accelerators/device.h"
 #include "models/accelerators/registry.h"
-#include "models/core/irq.h"
-#include "models/core/peripheral.h"
 
 namespace edgevp::accel {
-
-enum class error : std::uint8_t {
-  none = 0,
-  opcode = 1,     // opcode 0 or unknown
-  align = 2,      // descriptor, buffer or stride not aligned as required
-  unmapped = 3,   // a buffer not wholly inside one mapped target
-  shape = 4,      // sizes or offsets beyond the hardware, zero sizes
-  precision = 5,  // unsupported bit width
-  busy = 6,       // START while busy
-  dma = 7,        // a DMA transfer got an error response
-  param = 8,      // other malformed field
-  chain = 9,      // too many chained descriptors
-};
-const char* error_name(error e);
-
-inline constexpr std::uint32_t id_prefix = 0xACCE0000u;
-inline constexpr std::size_t max_chain = 65536;
-// Work one START may ask for (MACs, or what a kind counts as work): a chain beyond it ends with
-// error::chain instead of keeping the host busy for hours inside one register write.
-inline constexpr std::uint64_t max_job_work = std::uint64_t{1} << 33;
-inline constexpr unsigned max_descriptor_words = 64;
-
-// The contract's register offsets: the registers below are declared at them, the benches address
-// them by these names and --gen-memmap writes them for firmware (regs_header.h).
-namespace regs {
-inline constexpr std::uint64_t id = 0x00, ctrl = 0x04, status = 0x08, desc = 0x0C, err_desc = 0x10, err_addr = 0x14,
-                               jobs = 0x18, cycles_lo = 0x20, cycles_hi = 0x24, ops_lo = 0x28, ops_hi = 0x2C;
-inline constexpr std::uint64_t kind = 0x40;  // the kind's registers start here
-}  // namespace regs
-
-namespace ctrl_bits {
-inline constexpr std::uint32_t start = 1u << 0;
-inline constexpr std::uint32_t reset = 1u << 1;
-inline constexpr std::uint32_t irq_en = 1u << 2;
-}  // namespace ctrl_bits
-namespace status_bits {
-inline constexpr std::uint32_t busy = 1u << 0;
-inline constexpr std::uint32_t done = 1u << 1;
-inline constexpr std::uint32_t error = 1u << 2;
-}  // namespace status_bits
 
 class accelerator;
 
@@ -122,20 +71,13 @@ class job {
   std::uint64_t m_error_addr = 0;
 };
 
-class accelerator : public core::peripheral {
+class accelerator : public device {
  public:
-  tlm_utils::simple_initiator_socket<accelerator> dma;
-  core::irq_line irq;
-
   accelerator(const sc_core::sc_module_name& name, const instance& inst, std::uint8_t kind_code,
               std::uint8_t version = 1);
 
-  [[nodiscard]] const instance& config() const { return m_inst; }
-  // How many of registers() the contract declares (the first ones); the kind's follow.
-  [[nodiscard]] std::size_t contract_registers() const { return m_contract_registers; }
-  // Which addresses DMA may use (the platform gives the interconnect's map); without it every
-  // address is taken as mapped and the transfer's response decides.
-  void set_address_map(std::function<bool(std::uint64_t addr, std::uint64_t len)> mapped) {
+  [[nodiscard]] std::size_t contract_registers() const override { return m_contract_registers; }
+  void set_address_map(std::function<bool(std::uint64_t addr, std::uint64_t len)> mapped) override {
     m_mapped = std::move(mapped);
   }
   // What the DMA engine and the descriptor sequencer add to the interconnect's timing, in
@@ -153,54 +95,20 @@ class accelerator : public core::peripheral {
   void set_dma_timing(const dma_timing& t) { m_dma_timing = t; }
   [[nodiscard]] const dma_timing& timing() const { return m_dma_timing; }
 
-  // The memories DMA may use, as [base, base + size) windows: a buffer must lie wholly in one.
-  struct region {
-    std::uint64_t base = 0;
-    std::uint64_t size = 0;
-  };
-  virtual void set_dma_regions(const std::vector<region>& regions);
+  void set_dma_regions(const std::vector<region>& regions) override;
   [[nodiscard]] const std::vector<region>& dma_regions() const { return m_regions; }
 
-  // What the last START planned (or ran): for co-verification and tests.
-  struct job_summary {
-    std::uint64_t starts = 0;  // STARTs accepted so far
-    error err = error::none;
-    std::uint64_t err_desc = 0;
-    std::uint64_t err_addr = 0;
-    std::uint64_t descriptors = 0;
-    std::uint64_t cycles = 0;
-    std::uint64_t ops = 0;
-  };
-  [[nodiscard]] virtual job_summary last_job() const;
-  // Co-verification (impl = lockstep) reports the first mismatch here; the platform ends the run.
-  std::function<void(const std::string& report)> on_mismatch;
+  [[nodiscard]] job_summary last_job() const override;
 
-  // Co-verification across runs (edgevp --coverify): each START's outcome and the memory it
-  // wrote, handed over when the job completes (TLM and RTL alike). Writes are recorded only while
-  // this is set.
-  struct job_record {
-    job_summary summary;
-    sc_core::sc_time end;
-    std::vector<std::pair<std::uint64_t, std::vector<unsigned char>>> writes;  // address, bytes
-  };
-  std::function<void(const job_record&)> on_job_end;
-  // The platform counts the completion interrupts it sees (rising edges of irq).
-  void count_irq(bool level) {
-    if (level) ++m_irq_raises;
-  }
-  [[nodiscard]] std::uint64_t irq_raises() const { return m_irq_raises; }
-
-  // Totals since elaboration (soft resets do not clear them), for reports and tests.
-  // (Virtual: an RTL implementation counts them from its own activity.)
-  [[nodiscard]] virtual bool busy_at(const sc_core::sc_time& t) const { return m_busy && t < m_end; }
-  [[nodiscard]] virtual std::uint64_t jobs() const { return m_total_jobs; }
-  [[nodiscard]] virtual std::uint64_t errors() const { return m_errors; }
-  [[nodiscard]] virtual std::uint64_t busy_cycles() const { return m_total_cycles; }
-  [[nodiscard]] virtual std::uint64_t operations() const { return m_ops; }
-  [[nodiscard]] virtual sc_core::sc_time busy_time() const { return m_busy_time; }
-  [[nodiscard]] virtual std::uint64_t dma_bytes() const { return m_dma_bytes; }
-  // Kind-specific figures for the run report: name -> value.
-  [[nodiscard]] virtual std::vector<std::pair<std::string, double>> report() const { return {}; }
+  // A job's descriptors, cycles and operations count when its START plans it (a soft reset that
+  // abandons it does not take them back), its error when it completes.
+  [[nodiscard]] bool busy_at(const sc_core::sc_time& t) const override { return m_busy && t < m_end; }
+  [[nodiscard]] std::uint64_t jobs() const override { return m_total_jobs; }
+  [[nodiscard]] std::uint64_t errors() const override { return m_errors; }
+  [[nodiscard]] std::uint64_t busy_cycles() const override { return m_total_cycles; }
+  [[nodiscard]] std::uint64_t operations() const override { return m_ops; }
+  [[nodiscard]] sc_core::sc_time busy_time() const override { return m_busy_time; }
+  [[nodiscard]] std::uint64_t dma_bytes() const override { return m_dma_bytes; }
 
   core::reg<std::uint32_t> id;
   core::reg<std::uint32_t> ctrl{this, "CTRL", regs::ctrl, 0, core::access::rw};
@@ -243,14 +151,12 @@ class accelerator : public core::peripheral {
   void update_irq();
   void on_done_event();  // SC_METHOD
 
-  instance m_inst;
   std::size_t m_contract_registers = 0;
   dma_timing m_dma_timing;
   std::function<bool(std::uint64_t, std::uint64_t)> m_mapped;
   std::vector<region> m_regions;
   std::uint64_t m_starts = 0;
   std::uint64_t m_job_ops = 0;
-  std::uint64_t m_irq_raises = 0;
   std::vector<std::pair<std::uint64_t, std::vector<unsigned char>>> m_job_writes;  // while on_job_end is set
   // The job in flight.
   bool m_busy = false;

@@ -4,7 +4,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "models/accelerators/accelerator.h"
+#include "models/accelerators/device.h"
 #include "models/core/errors.h"
 
 namespace edgevp::accel {
@@ -64,7 +64,7 @@ void registry::add(kind_info k) {
             [](const kind_info& a, const kind_info& b) { return a.name < b.name; });
 }
 
-void registry::add_rtl(const std::string& kind, std::function<std::unique_ptr<accelerator>(const instance&)> make) {
+void registry::add_rtl(const std::string& kind, std::function<std::unique_ptr<device>(const instance&)> make) {
   for (kind_info& k : m_kinds) {
     if (k.name != kind) continue;
     if (k.make_rtl) throw std::logic_error("accelerator kind '" + kind + "' has an RTL implementation already");
@@ -86,7 +86,7 @@ std::string registry::names() const {
   return s;
 }
 
-std::unique_ptr<accelerator> registry::make(instance inst) const {
+std::unique_ptr<device> registry::make(instance inst) const {
   check(inst);
   const kind_info& k = *find(inst.kind);
   inst.params = core::param_values(k.keys, inst.params.all(), inst.name + ".");

@@ -24,7 +24,7 @@
 
 namespace edgevp::accel {
 
-class accelerator;
+class device;
 
 using core::param_spec;
 using core::param_value;
@@ -79,11 +79,12 @@ struct kind_info {
   // offsets, flag bits), taken from the constants the model itself uses; --gen-memmap writes them
   // as EDGEVP_<KIND>_<NAME> (regs_header.h).
   std::vector<std::pair<std::string, std::uint32_t>> constants;
-  // Builds an instance; throws core::config_error naming the key on an impossible configuration.
-  std::function<std::unique_ptr<accelerator>(const instance&)> make;
+  // Builds an instance (the kind's TLM model, an accelerator: accelerator.h); throws
+  // core::config_error naming the key on an impossible configuration.
+  std::function<std::unique_ptr<device>(const instance&)> make;
   // Builds the RTL implementation (impl = rtl or lockstep); empty when the kind has none
   // (registry::add_rtl sets it).
-  std::function<std::unique_ptr<accelerator>(const instance&)> make_rtl;
+  std::function<std::unique_ptr<device>(const instance&)> make_rtl;
 };
 
 class registry {
@@ -97,7 +98,7 @@ class registry {
   // An RTL implementation of a registered kind (impl = rtl or lockstep). Kinds do not know their
   // RTL twins: the RTL library adds them, so the model library builds without Verilator. Throws
   // std::logic_error for an unknown kind or a second implementation.
-  void add_rtl(const std::string& kind, std::function<std::unique_ptr<accelerator>(const instance&)> make);
+  void add_rtl(const std::string& kind, std::function<std::unique_ptr<device>(const instance&)> make);
   [[nodiscard]] const kind_info* find(const std::string& name) const;
   [[nodiscard]] const std::vector<kind_info>& kinds() const { return m_kinds; }
   // "cim-analog, cim-digital"
@@ -108,9 +109,10 @@ class registry {
   // Throws core::param_error naming the key when `inst` cannot be built: an unknown kind, a power
   // source the kind does not have, an implementation the kind does not have.
   void check(const instance& inst) const;
-  // Fills in the defaults of `inst`'s kind for keys not set, then builds it. Throws
-  // core::config_error naming the instance's key (unknown kind, ...).
-  [[nodiscard]] std::unique_ptr<accelerator> make(instance inst) const;
+  // Fills in the defaults of `inst`'s kind for keys not set, then builds the implementation
+  // `inst.impl` names (device.h). Throws core::config_error naming the instance's key (unknown
+  // kind, ...).
+  [[nodiscard]] std::unique_ptr<device> make(instance inst) const;
 
  private:
   std::vector<kind_info> m_kinds;

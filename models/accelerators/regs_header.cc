@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <memory>
 
-#include "models/accelerators/accelerator.h"
+#include "models/accelerators/device.h"
 
 namespace edgevp::accel {
 
@@ -45,7 +45,7 @@ std::vector<register_decl> kind_registers(const kind_info& kind, std::size_t* co
   inst.kind = kind.name;
   inst.power = kind.default_power;
   inst.params = core::param_values(kind.keys, {}, inst.name + ".");
-  const std::unique_ptr<accelerator> a = kind.make(inst);
+  const std::unique_ptr<device> a = kind.make(inst);
   std::vector<register_decl> out;
   for (const core::reg_base* r : a->registers()) {
     register_decl d{r->name(), r->offset(), r->width(), 0};

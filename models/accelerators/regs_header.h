@@ -22,7 +22,7 @@
 
 namespace edgevp::accel {
 
-// The contract's constants (accelerator.h): CTRL and STATUS bits, error codes, limits.
+// The contract's constants (device.h): CTRL and STATUS bits, error codes, limits.
 std::vector<std::pair<std::string, std::uint32_t>> contract_constants();
 
 // One register as firmware sees it.

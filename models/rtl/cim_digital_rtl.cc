@@ -3,6 +3,10 @@
 //   CPU --TLM--> [serve_register_access / axil_initiator] --AXI4-Lite--> edgevp_cim_digital
 //   edgevp_cim_digital --AXI4--> [axi_target] --TLM (dma socket)--> interconnect
 //
+// An accel::device (device.h) beside the kind's TLM model, not derived from it: the block serves
+// the contract's registers and runs the jobs itself; the wrapper counts the report's totals from
+// what the block does.
+//
 // The verilated block is stepped on its own local time: a register access first brings it up to
 // the access's time (ticking only while it has work), a thread keeps a running job moving while
 // nobody accesses it (in steps of `step_cycles`), and an idle block is not clocked. Its reset
@@ -40,7 +44,6 @@ namespace edgevp::rtl {
 
 namespace {
 
-constexpr std::uint8_t digital_code = 0x01;
 constexpr unsigned step_cycles = 32;   // how far a running job moves per step of its thread
 constexpr unsigned reset_cycles = 4;
 
@@ -50,12 +53,12 @@ std::string hex(std::uint64_t v) {
   return b;
 }
 
-class cim_digital_rtl final : public accel::accelerator {
+class cim_digital_rtl final : public accel::device {
  public:
   SC_HAS_PROCESS(cim_digital_rtl);
 
   cim_digital_rtl(const sc_core::sc_module_name& name, const accel::instance& inst)
-      : accel::accelerator(name, inst, digital_code),
+      : accel::device(name, inst),
         m_host(inst.name),
         m_lite(EDGEVP_AXIL_SLAVE_PINS(&m_host.model())),
         m_bridge(EDGEVP_AXI_MASTER_PINS(&m_host.model()),
@@ -112,7 +115,6 @@ class cim_digital_rtl final : public accel::accelerator {
 
   // --- what the platform and reports read
   void set_dma_regions(const std::vector<region>& regions) override {
-    accel::accelerator::set_dma_regions(regions);
     if (regions.size() > 4) throw core::config_error(config().name + ": the RTL checks at most 4 DMA regions");
     Vedgevp_cim_digital& m = m_host.model();
     for (unsigned i = 0; i < 4; ++i) {
@@ -121,6 +123,9 @@ class cim_digital_rtl final : public accel::accelerator {
     }
     if (m_twin) m_twin->set_dma_regions(regions);
   }
+  // The block checks its DMA against the regions above, in hardware; a bench's address map has
+  // no place in it.
+  void set_address_map(std::function<bool(std::uint64_t, std::uint64_t)> /*mapped*/) override {}
   [[nodiscard]] bool busy_at(const sc_core::sc_time& /*t*/) const override { return m_busy_bit; }
   [[nodiscard]] std::uint64_t jobs() const override { return m_descriptors; }
   [[nodiscard]] std::uint64_t errors() const override { return m_errors; }
@@ -150,10 +155,6 @@ class cim_digital_rtl final : public accel::accelerator {
   }
 
  protected:
-  // Never called: START goes to the RTL, not to the base's job engine.
-  [[nodiscard]] unsigned descriptor_words(std::uint8_t /*op*/) const override { return 0; }
-  sc_core::sc_time execute(accel::job& j) override { return j.start(); }
-
   void end_of_elaboration() override {
     m_host.set_clock(clock_source());
     if (m_twin) m_twin->set_clock(clock_source());
@@ -305,7 +306,7 @@ class cim_digital_rtl final : public accel::accelerator {
     // A START the RTL refuses as busy is not given to the twin (whose job may have ended earlier):
     // both report the refusal from their own state.
     if (start && m_busy_bit) v &= ~accel::ctrl_bits::start;
-    const accel::accelerator::job_summary before = m_twin->last_job();
+    const job_summary before = m_twin->last_job();
     tlm::tlm_generic_payload copy;
     unsigned char buf[4];
     std::memcpy(buf, tx.get_data_ptr(), tx.get_data_length());
@@ -445,7 +446,7 @@ class cim_digital_rtl final : public accel::accelerator {
   job_summary m_last;
   std::vector<std::pair<std::uint64_t, std::vector<unsigned char>>> m_job_writes;  // while on_job_end is set
   // Lockstep.
-  std::unique_ptr<accel::accelerator> m_twin;
+  std::unique_ptr<accel::device> m_twin;
   std::unique_ptr<tlm_utils::simple_initiator_socket<cim_digital_rtl>> m_twin_port;  // lockstep only
   std::unique_ptr<tlm_utils::simple_target_socket<cim_digital_rtl>> m_shadow;
   std::map<std::uint64_t, unsigned char> m_overlay;  // what the twin wrote this job
@@ -459,7 +460,7 @@ class cim_digital_rtl final : public accel::accelerator {
 
 }  // namespace
 
-std::unique_ptr<accel::accelerator> make_cim_digital(const accel::instance& inst) {
+std::unique_ptr<accel::device> make_cim_digital(const accel::instance& inst) {
   return std::make_unique<cim_digital_rtl>(inst.name.c_str(), inst);
 }
 

@@ -4,12 +4,12 @@
 
 #include <memory>
 
-#include "models/accelerators/accelerator.h"
+#include "models/accelerators/device.h"
 
 namespace edgevp::rtl {
 
 // Throws core::config_error when the instance asks for what the RTL was not built with (array
 // size) or is malformed.
-std::unique_ptr<accel::accelerator> make_cim_digital(const accel::instance& inst);
+std::unique_ptr<accel::device> make_cim_digital(const accel::instance& inst);
 
 }  // namespace edgevp::rtl

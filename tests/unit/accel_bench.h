@@ -110,7 +110,7 @@ class accel_bench {
   memory::memory rom;
   memory::memory sram;
   initiator cpu;
-  std::unique_ptr<accel::accelerator> dev;
+  std::unique_ptr<accel::device> dev;  // the TLM model or the RTL, as the instance's impl says
   core::power::domain* domain = nullptr;
   bool irq = false;
   unsigned irq_edges = 0;

@@ -91,6 +91,17 @@ TEST(cim_rtl, identifies_itself_with_the_model_s_registers) {
   EXPECT_EQ(p.rtl.rd(reg::id).value, 0xACCE0101u);
 }
 
+TEST(cim_rtl, stands_beside_the_model_behind_the_device_interface) {
+  // The registry builds either as an accel::device; only the model runs the TLM job engine and
+  // declares the contract's registers (the RTL serves them through its AXI4-Lite bridge).
+  pair_bench p;
+  EXPECT_NE(dynamic_cast<edgevp::accel::accelerator*>(p.tlm.dev.get()), nullptr);
+  EXPECT_EQ(dynamic_cast<edgevp::accel::accelerator*>(p.rtl.dev.get()), nullptr);
+  EXPECT_EQ(p.tlm.dev->contract_registers(), 11u);
+  EXPECT_EQ(p.rtl.dev->contract_registers(), 0u);
+  EXPECT_TRUE(p.rtl.dev->registers().empty());
+}
+
 TEST(cim_rtl, random_jobs_are_bit_exact_with_the_model) {
   pair_bench p;
   std::mt19937 g(2024);
