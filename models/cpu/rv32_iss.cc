@@ -8,6 +8,7 @@
 
 #include "models/cpu/rv32_disasm.h"
 #include "models/cpu/rv32_ops.h"
+#include "models/cpu/rv32_semantics.h"
 
 #define EDGEVP_LIKELY(x) __builtin_expect(!!(x), 1)
 #define EDGEVP_UNLIKELY(x) __builtin_expect(!!(x), 0)
@@ -238,6 +239,14 @@ bool rv32_iss::store(std::uint32_t addr, T value) {
   return true;
 }
 
+template <std::uint16_t O>
+bool rv32_iss::load_insn(std::uint32_t addr, std::uint32_t& rd) {
+  sem::mem_t<O> v;
+  if (!load(addr, v)) return false;
+  rd = sem::loaded<O>(v);
+  return true;
+}
+
 bool rv32_iss::amo(const insn& d) {
   const std::uint32_t addr = m_x[d.rs1];
   if (d.op == op::lr_w) {
@@ -280,15 +289,15 @@ bool rv32_iss::amo(const insn& d) {
   const std::uint32_t src = m_x[d.rs2];
   std::uint32_t nv = 0;
   switch (d.op) {
-    case op::amoswap_w: nv = src; break;
-    case op::amoadd_w: nv = old + src; break;
-    case op::amoxor_w: nv = old ^ src; break;
-    case op::amoand_w: nv = old & src; break;
-    case op::amoor_w: nv = old | src; break;
-    case op::amomin_w: nv = static_cast<std::int32_t>(old) < static_cast<std::int32_t>(src) ? old : src; break;
-    case op::amomax_w: nv = static_cast<std::int32_t>(old) > static_cast<std::int32_t>(src) ? old : src; break;
-    case op::amominu_w: nv = old < src ? old : src; break;
-    case op::amomaxu_w: nv = old > src ? old : src; break;
+    case op::amoswap_w: nv = sem::amo<op::amoswap_w>(old, src); break;
+    case op::amoadd_w: nv = sem::amo<op::amoadd_w>(old, src); break;
+    case op::amoxor_w: nv = sem::amo<op::amoxor_w>(old, src); break;
+    case op::amoand_w: nv = sem::amo<op::amoand_w>(old, src); break;
+    case op::amoor_w: nv = sem::amo<op::amoor_w>(old, src); break;
+    case op::amomin_w: nv = sem::amo<op::amomin_w>(old, src); break;
+    case op::amomax_w: nv = sem::amo<op::amomax_w>(old, src); break;
+    case op::amominu_w: nv = sem::amo<op::amominu_w>(old, src); break;
+    case op::amomaxu_w: nv = sem::amo<op::amomaxu_w>(old, src); break;
     default: break;
   }
   if (!store(addr, nv)) return false;
@@ -564,70 +573,59 @@ bool rv32_iss::step() {
   const auto imm = static_cast<std::uint32_t>(d.imm);
   std::uint32_t next = pc + d.len;
   m_cycles += d.cost;
+  const auto branch = [&](bool taken) {
+    if (taken) {
+      next = sem::pc_relative(pc, imm);
+      m_cycles += m_timing.branch_taken_extra;
+    }
+  };
 
   switch (d.op) {
-    case op::lui: x[d.rd] = imm; break;
-    case op::auipc: x[d.rd] = pc + imm; break;
-    case op::jal: x[d.rd] = next; next = pc + imm; break;
-    case op::jalr: x[d.rd] = next; next = (a + imm) & ~1u; break;
-    case op::beq: if (a == b) { next = pc + imm; m_cycles += m_timing.branch_taken_extra; } break;
-    case op::bne: if (a != b) { next = pc + imm; m_cycles += m_timing.branch_taken_extra; } break;
-    case op::blt: if (static_cast<std::int32_t>(a) < static_cast<std::int32_t>(b)) { next = pc + imm; m_cycles += m_timing.branch_taken_extra; } break;
-    case op::bge: if (static_cast<std::int32_t>(a) >= static_cast<std::int32_t>(b)) { next = pc + imm; m_cycles += m_timing.branch_taken_extra; } break;
-    case op::bltu: if (a < b) { next = pc + imm; m_cycles += m_timing.branch_taken_extra; } break;
-    case op::bgeu: if (a >= b) { next = pc + imm; m_cycles += m_timing.branch_taken_extra; } break;
-    case op::lb: { std::uint8_t v; if (!load(a + imm, v)) return false; x[d.rd] = static_cast<std::uint32_t>(static_cast<std::int8_t>(v)); break; }
-    case op::lh: { std::uint16_t v; if (!load(a + imm, v)) return false; x[d.rd] = static_cast<std::uint32_t>(static_cast<std::int16_t>(v)); break; }
-    case op::lw: { std::uint32_t v; if (!load(a + imm, v)) return false; x[d.rd] = v; break; }
-    case op::lbu: { std::uint8_t v; if (!load(a + imm, v)) return false; x[d.rd] = v; break; }
-    case op::lhu: { std::uint16_t v; if (!load(a + imm, v)) return false; x[d.rd] = v; break; }
-    case op::sb: if (!store(a + imm, static_cast<std::uint8_t>(b))) return false; break;
-    case op::sh: if (!store(a + imm, static_cast<std::uint16_t>(b))) return false; break;
-    case op::sw: if (!store(a + imm, b)) return false; break;
-    case op::addi: x[d.rd] = a + imm; break;
-    case op::slti: x[d.rd] = static_cast<std::int32_t>(a) < d.imm ? 1 : 0; break;
-    case op::sltiu: x[d.rd] = a < imm ? 1 : 0; break;
-    case op::xori: x[d.rd] = a ^ imm; break;
-    case op::ori: x[d.rd] = a | imm; break;
-    case op::andi: x[d.rd] = a & imm; break;
-    case op::slli: x[d.rd] = a << (imm & 31); break;
-    case op::srli: x[d.rd] = a >> (imm & 31); break;
-    case op::srai: x[d.rd] = static_cast<std::uint32_t>(static_cast<std::int32_t>(a) >> (imm & 31)); break;
-    case op::add: x[d.rd] = a + b; break;
-    case op::sub: x[d.rd] = a - b; break;
-    case op::sll: x[d.rd] = a << (b & 31); break;
-    case op::slt: x[d.rd] = static_cast<std::int32_t>(a) < static_cast<std::int32_t>(b) ? 1 : 0; break;
-    case op::sltu: x[d.rd] = a < b ? 1 : 0; break;
-    case op::xor_: x[d.rd] = a ^ b; break;
-    case op::srl: x[d.rd] = a >> (b & 31); break;
-    case op::sra: x[d.rd] = static_cast<std::uint32_t>(static_cast<std::int32_t>(a) >> (b & 31)); break;
-    case op::or_: x[d.rd] = a | b; break;
-    case op::and_: x[d.rd] = a & b; break;
-    case op::mul: x[d.rd] = a * b; break;
-    case op::mulh:
-      x[d.rd] = static_cast<std::uint32_t>((static_cast<std::int64_t>(static_cast<std::int32_t>(a)) *
-                                            static_cast<std::int64_t>(static_cast<std::int32_t>(b))) >> 32);
-      break;
-    case op::mulhsu:
-      x[d.rd] = static_cast<std::uint32_t>(
-          static_cast<std::uint64_t>(static_cast<std::int64_t>(static_cast<std::int32_t>(a)) *
-                                     static_cast<std::int64_t>(static_cast<std::uint64_t>(b))) >> 32);
-      break;
-    case op::mulhu:
-      x[d.rd] = static_cast<std::uint32_t>((static_cast<std::uint64_t>(a) * static_cast<std::uint64_t>(b)) >> 32);
-      break;
-    case op::div:
-      if (b == 0) x[d.rd] = 0xFFFFFFFFu;
-      else if (a == 0x80000000u && b == 0xFFFFFFFFu) x[d.rd] = a;
-      else x[d.rd] = static_cast<std::uint32_t>(static_cast<std::int32_t>(a) / static_cast<std::int32_t>(b));
-      break;
-    case op::divu: x[d.rd] = b == 0 ? 0xFFFFFFFFu : a / b; break;
-    case op::rem:
-      if (b == 0) x[d.rd] = a;
-      else if (a == 0x80000000u && b == 0xFFFFFFFFu) x[d.rd] = 0;
-      else x[d.rd] = static_cast<std::uint32_t>(static_cast<std::int32_t>(a) % static_cast<std::int32_t>(b));
-      break;
-    case op::remu: x[d.rd] = b == 0 ? a : a % b; break;
+    case op::lui: x[d.rd] = sem::alu<op::lui>(a, imm); break;
+    case op::auipc: x[d.rd] = sem::alu<op::auipc>(pc, imm); break;
+    case op::jal: x[d.rd] = next; next = sem::pc_relative(pc, imm); break;
+    case op::jalr: x[d.rd] = next; next = sem::jalr_target(a, imm); break;
+    case op::beq: branch(sem::taken<op::beq>(a, b)); break;
+    case op::bne: branch(sem::taken<op::bne>(a, b)); break;
+    case op::blt: branch(sem::taken<op::blt>(a, b)); break;
+    case op::bge: branch(sem::taken<op::bge>(a, b)); break;
+    case op::bltu: branch(sem::taken<op::bltu>(a, b)); break;
+    case op::bgeu: branch(sem::taken<op::bgeu>(a, b)); break;
+    case op::lb: if (!load_insn<op::lb>(sem::address(a, imm), x[d.rd])) return false; break;
+    case op::lh: if (!load_insn<op::lh>(sem::address(a, imm), x[d.rd])) return false; break;
+    case op::lw: if (!load_insn<op::lw>(sem::address(a, imm), x[d.rd])) return false; break;
+    case op::lbu: if (!load_insn<op::lbu>(sem::address(a, imm), x[d.rd])) return false; break;
+    case op::lhu: if (!load_insn<op::lhu>(sem::address(a, imm), x[d.rd])) return false; break;
+    case op::sb: if (!store(sem::address(a, imm), sem::stored<op::sb>(b))) return false; break;
+    case op::sh: if (!store(sem::address(a, imm), sem::stored<op::sh>(b))) return false; break;
+    case op::sw: if (!store(sem::address(a, imm), sem::stored<op::sw>(b))) return false; break;
+    case op::addi: x[d.rd] = sem::alu<op::addi>(a, imm); break;
+    case op::slti: x[d.rd] = sem::alu<op::slti>(a, imm); break;
+    case op::sltiu: x[d.rd] = sem::alu<op::sltiu>(a, imm); break;
+    case op::xori: x[d.rd] = sem::alu<op::xori>(a, imm); break;
+    case op::ori: x[d.rd] = sem::alu<op::ori>(a, imm); break;
+    case op::andi: x[d.rd] = sem::alu<op::andi>(a, imm); break;
+    case op::slli: x[d.rd] = sem::alu<op::slli>(a, imm); break;
+    case op::srli: x[d.rd] = sem::alu<op::srli>(a, imm); break;
+    case op::srai: x[d.rd] = sem::alu<op::srai>(a, imm); break;
+    case op::add: x[d.rd] = sem::alu<op::add>(a, b); break;
+    case op::sub: x[d.rd] = sem::alu<op::sub>(a, b); break;
+    case op::sll: x[d.rd] = sem::alu<op::sll>(a, b); break;
+    case op::slt: x[d.rd] = sem::alu<op::slt>(a, b); break;
+    case op::sltu: x[d.rd] = sem::alu<op::sltu>(a, b); break;
+    case op::xor_: x[d.rd] = sem::alu<op::xor_>(a, b); break;
+    case op::srl: x[d.rd] = sem::alu<op::srl>(a, b); break;
+    case op::sra: x[d.rd] = sem::alu<op::sra>(a, b); break;
+    case op::or_: x[d.rd] = sem::alu<op::or_>(a, b); break;
+    case op::and_: x[d.rd] = sem::alu<op::and_>(a, b); break;
+    case op::mul: x[d.rd] = sem::alu<op::mul>(a, b); break;
+    case op::mulh: x[d.rd] = sem::alu<op::mulh>(a, b); break;
+    case op::mulhsu: x[d.rd] = sem::alu<op::mulhsu>(a, b); break;
+    case op::mulhu: x[d.rd] = sem::alu<op::mulhu>(a, b); break;
+    case op::div: x[d.rd] = sem::alu<op::div>(a, b); break;
+    case op::divu: x[d.rd] = sem::alu<op::divu>(a, b); break;
+    case op::rem: x[d.rd] = sem::alu<op::rem>(a, b); break;
+    case op::remu: x[d.rd] = sem::alu<op::remu>(a, b); break;
     case op::fence: break;
     case op::fence_i: ++m_code_gen; break;  // the decode cache is tagged by raw bits; blocks are re-checked
     case op::ecall: take_trap(cause::ecall_m, 0); return false;

@@ -1,7 +1,8 @@
 // edgevp: RV32IMAC instruction-set simulator (machine mode, Zicsr, Zifencei).
 //
 // Plain C++, no SystemC: the TLM wrapper (cpu.h) owns time and the bus. Two paths execute the same
-// instructions with the same observable effects:
+// instructions with the same observable effects, taking what each instruction computes from one
+// place (rv32_semantics.h):
 // - the fast path (rv32_blocks.cc): basic blocks decoded once from DMI memory into a cache keyed
 //   by pc, run with threaded dispatch; fetch energy, cycles and counts are charged per block. A
 //   block stops before anything another model could see (bus access, trap, CSR, tohost store,
@@ -199,6 +200,9 @@ class rv32_iss {
   bool load(std::uint32_t addr, T& value);
   template <typename T>
   bool store(std::uint32_t addr, T value);
+  // The load instruction O (rv32_ops.h): rd gets what it loads, untouched when the access traps.
+  template <std::uint16_t O>
+  bool load_insn(std::uint32_t addr, std::uint32_t& rd);
   bool amo(const insn& d);
   bool exec_csr(const insn& d);
   bool csr_read(std::uint32_t csr, std::uint32_t& v) const;
