@@ -15,7 +15,26 @@ std::vector<std::pair<std::string, std::uint32_t>> constants() {
           {"MVM_WORDS", mvm_words},
           {"MVM_RELU", flags::relu << 8},  // in descriptor word 0
           {"MVM_OUT32", flags::out32 << 8},
-          {"MAX_BATCH", max_batch}};
+          {"MAX_BATCH", max_batch},
+          {"LOAD_W_SRC", load_word::src},
+          {"LOAD_W_SRC_STRIDE", load_word::src_stride},
+          {"LOAD_W_ROW0_ROWS", load_word::row0_rows},
+          {"LOAD_W_COL0_COLS", load_word::col0_cols},
+          {"LOAD_W_W_BITS", load_word::w_bits},
+          {"LOAD_W_RESERVED", load_word::reserved},
+          {"MVM_W_IN", mvm_word::in},
+          {"MVM_W_IN_STRIDE", mvm_word::in_stride},
+          {"MVM_W_OUT", mvm_word::out},
+          {"MVM_W_OUT_STRIDE", mvm_word::out_stride},
+          {"MVM_W_ROW0_ROWS", mvm_word::row0_rows},
+          {"MVM_W_COL0_COLS", mvm_word::col0_cols},
+          {"MVM_W_BATCH", mvm_word::batch},
+          {"MVM_W_IN_BITS", mvm_word::in_bits},
+          {"MVM_W_BIAS", mvm_word::bias},
+          {"MVM_W_SCALE", mvm_word::scale},
+          {"MVM_W_SHIFT", mvm_word::shift},
+          {"MVM_W_ADC_SHIFT", mvm_word::adc_shift},
+          {"MVM_W_RESERVED", mvm_word::reserved}};
 }
 
 std::int32_t sign_extend(std::uint32_t v, unsigned bits) {
@@ -80,14 +99,14 @@ sc_core::sc_time cim::execute(job& j) {
 }
 
 sc_core::sc_time cim::load(job& j) {
-  const std::uint32_t src = j.word(2);
-  const std::uint32_t stride = j.word(3);
-  const unsigned row0 = j.word(4) & 0xFFFFu;
-  const unsigned rows = j.word(4) >> 16;
-  const unsigned col0 = j.word(5) & 0xFFFFu;
-  const unsigned cols = j.word(5) >> 16;
-  const unsigned w_bits = j.word(6);
-  if (j.flags() != 0 || j.word(7) != 0) {
+  const std::uint32_t src = j.word(load_word::src);
+  const std::uint32_t stride = j.word(load_word::src_stride);
+  const unsigned row0 = j.word(load_word::row0_rows) & 0xFFFFu;
+  const unsigned rows = j.word(load_word::row0_rows) >> 16;
+  const unsigned col0 = j.word(load_word::col0_cols) & 0xFFFFu;
+  const unsigned cols = j.word(load_word::col0_cols) >> 16;
+  const unsigned w_bits = j.word(load_word::w_bits);
+  if (j.flags() != 0 || j.word(load_word::reserved) != 0) {
     j.fail(error::param);
     return j.start();
   }
@@ -119,22 +138,22 @@ sc_core::sc_time cim::load(job& j) {
 }
 
 sc_core::sc_time cim::mvm(job& j) {
-  const std::uint32_t in = j.word(2);
-  const std::uint32_t in_stride = j.word(3);
-  const std::uint32_t out = j.word(4);
-  const std::uint32_t out_stride = j.word(5);
-  const unsigned row0 = j.word(6) & 0xFFFFu;
-  const unsigned rows = j.word(6) >> 16;
-  const unsigned col0 = j.word(7) & 0xFFFFu;
-  const unsigned cols = j.word(7) >> 16;
-  const std::uint32_t batch = j.word(8);
-  const unsigned in_bits = j.word(9);
-  const std::uint32_t bias = j.word(10);
-  const auto scale = static_cast<std::int32_t>(j.word(11));
-  const std::uint32_t shift = j.word(12);
-  const std::uint32_t adc_shift = j.word(13);
+  const std::uint32_t in = j.word(mvm_word::in);
+  const std::uint32_t in_stride = j.word(mvm_word::in_stride);
+  const std::uint32_t out = j.word(mvm_word::out);
+  const std::uint32_t out_stride = j.word(mvm_word::out_stride);
+  const unsigned row0 = j.word(mvm_word::row0_rows) & 0xFFFFu;
+  const unsigned rows = j.word(mvm_word::row0_rows) >> 16;
+  const unsigned col0 = j.word(mvm_word::col0_cols) & 0xFFFFu;
+  const unsigned cols = j.word(mvm_word::col0_cols) >> 16;
+  const std::uint32_t batch = j.word(mvm_word::batch);
+  const unsigned in_bits = j.word(mvm_word::in_bits);
+  const std::uint32_t bias = j.word(mvm_word::bias);
+  const auto scale = static_cast<std::int32_t>(j.word(mvm_word::scale));
+  const std::uint32_t shift = j.word(mvm_word::shift);
+  const std::uint32_t adc_shift = j.word(mvm_word::adc_shift);
   const std::uint32_t fl = j.flags();
-  if ((fl & ~(flags::relu | flags::out32)) != 0 || j.word(14) != 0 || j.word(15) != 0 || shift > 62 ||
+  if ((fl & ~(flags::relu | flags::out32)) != 0 || j.word(mvm_word::reserved) != 0 || j.word(mvm_word::reserved + 1) != 0 || shift > 62 ||
       !adc_shift_ok(adc_shift)) {
     j.fail(error::param);
     return j.start();

@@ -37,6 +37,14 @@ namespace flags {
 inline constexpr std::uint32_t relu = 1u << 0;   // descriptor word 0 bit 8
 inline constexpr std::uint32_t out32 = 1u << 1;  // bit 9
 }  // namespace flags
+// Descriptor words (docs/models/cim.md); word 0 is the opcode and flags, word 1 the next descriptor.
+namespace load_word {
+inline constexpr unsigned src = 2, src_stride = 3, row0_rows = 4, col0_cols = 5, w_bits = 6, reserved = 7;
+}  // namespace load_word
+namespace mvm_word {
+inline constexpr unsigned in = 2, in_stride = 3, out = 4, out_stride = 5, row0_rows = 6, col0_cols = 7, batch = 8,
+                          in_bits = 9, bias = 10, scale = 11, shift = 12, adc_shift = 13, reserved = 14;
+}  // namespace mvm_word
 inline constexpr unsigned load_words = 8;
 inline constexpr unsigned mvm_words = 16;
 inline constexpr std::uint32_t max_batch = 65536;

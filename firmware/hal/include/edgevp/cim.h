@@ -103,20 +103,28 @@ typedef struct cim_mvm_desc {
     uint32_t reserved[2]; /* 14-15: 0 */
 } cim_mvm_desc_t;
 
-_Static_assert(sizeof(cim_load_desc_t) == 4 * CIM_LOAD_WORDS, "LOAD descriptor is 8 words");
-_Static_assert(offsetof(cim_load_desc_t, src) == 4 * 2, "LOAD word 2");
-_Static_assert(offsetof(cim_load_desc_t, row0_rows) == 4 * 4, "LOAD word 4");
-_Static_assert(offsetof(cim_load_desc_t, w_bits) == 4 * 6, "LOAD word 6");
-_Static_assert(offsetof(cim_load_desc_t, reserved) == 4 * 7, "LOAD word 7");
-_Static_assert(sizeof(cim_mvm_desc_t) == 4 * CIM_MVM_WORDS, "MVM descriptor is 16 words");
-_Static_assert(offsetof(cim_mvm_desc_t, in) == 4 * 2, "MVM word 2");
-_Static_assert(offsetof(cim_mvm_desc_t, out) == 4 * 4, "MVM word 4");
-_Static_assert(offsetof(cim_mvm_desc_t, row0_rows) == 4 * 6, "MVM word 6");
-_Static_assert(offsetof(cim_mvm_desc_t, batch) == 4 * 8, "MVM word 8");
-_Static_assert(offsetof(cim_mvm_desc_t, bias) == 4 * 10, "MVM word 10");
-_Static_assert(offsetof(cim_mvm_desc_t, scale) == 4 * 11, "MVM word 11");
-_Static_assert(offsetof(cim_mvm_desc_t, adc_shift) == 4 * 13, "MVM word 13");
-_Static_assert(offsetof(cim_mvm_desc_t, reserved) == 4 * 14, "MVM word 14");
+/* The layouts above against the model's own word numbers (edgevp_accel_regs.h). */
+_Static_assert(sizeof(cim_load_desc_t) == 4 * CIM_LOAD_WORDS, "LOAD descriptor size");
+_Static_assert(offsetof(cim_load_desc_t, src) == 4 * EDGEVP_CIM_DIGITAL_LOAD_W_SRC, "LOAD src");
+_Static_assert(offsetof(cim_load_desc_t, src_stride) == 4 * EDGEVP_CIM_DIGITAL_LOAD_W_SRC_STRIDE, "LOAD src_stride");
+_Static_assert(offsetof(cim_load_desc_t, row0_rows) == 4 * EDGEVP_CIM_DIGITAL_LOAD_W_ROW0_ROWS, "LOAD row0_rows");
+_Static_assert(offsetof(cim_load_desc_t, col0_cols) == 4 * EDGEVP_CIM_DIGITAL_LOAD_W_COL0_COLS, "LOAD col0_cols");
+_Static_assert(offsetof(cim_load_desc_t, w_bits) == 4 * EDGEVP_CIM_DIGITAL_LOAD_W_W_BITS, "LOAD w_bits");
+_Static_assert(offsetof(cim_load_desc_t, reserved) == 4 * EDGEVP_CIM_DIGITAL_LOAD_W_RESERVED, "LOAD reserved");
+_Static_assert(sizeof(cim_mvm_desc_t) == 4 * CIM_MVM_WORDS, "MVM descriptor size");
+_Static_assert(offsetof(cim_mvm_desc_t, in) == 4 * EDGEVP_CIM_DIGITAL_MVM_W_IN, "MVM in");
+_Static_assert(offsetof(cim_mvm_desc_t, in_stride) == 4 * EDGEVP_CIM_DIGITAL_MVM_W_IN_STRIDE, "MVM in_stride");
+_Static_assert(offsetof(cim_mvm_desc_t, out) == 4 * EDGEVP_CIM_DIGITAL_MVM_W_OUT, "MVM out");
+_Static_assert(offsetof(cim_mvm_desc_t, out_stride) == 4 * EDGEVP_CIM_DIGITAL_MVM_W_OUT_STRIDE, "MVM out_stride");
+_Static_assert(offsetof(cim_mvm_desc_t, row0_rows) == 4 * EDGEVP_CIM_DIGITAL_MVM_W_ROW0_ROWS, "MVM row0_rows");
+_Static_assert(offsetof(cim_mvm_desc_t, col0_cols) == 4 * EDGEVP_CIM_DIGITAL_MVM_W_COL0_COLS, "MVM col0_cols");
+_Static_assert(offsetof(cim_mvm_desc_t, batch) == 4 * EDGEVP_CIM_DIGITAL_MVM_W_BATCH, "MVM batch");
+_Static_assert(offsetof(cim_mvm_desc_t, in_bits) == 4 * EDGEVP_CIM_DIGITAL_MVM_W_IN_BITS, "MVM in_bits");
+_Static_assert(offsetof(cim_mvm_desc_t, bias) == 4 * EDGEVP_CIM_DIGITAL_MVM_W_BIAS, "MVM bias");
+_Static_assert(offsetof(cim_mvm_desc_t, scale) == 4 * EDGEVP_CIM_DIGITAL_MVM_W_SCALE, "MVM scale");
+_Static_assert(offsetof(cim_mvm_desc_t, shift) == 4 * EDGEVP_CIM_DIGITAL_MVM_W_SHIFT, "MVM shift");
+_Static_assert(offsetof(cim_mvm_desc_t, adc_shift) == 4 * EDGEVP_CIM_DIGITAL_MVM_W_ADC_SHIFT, "MVM adc_shift");
+_Static_assert(offsetof(cim_mvm_desc_t, reserved) == 4 * EDGEVP_CIM_DIGITAL_MVM_W_RESERVED, "MVM reserved");
 
 /* Build a LOAD (next = 0). */
 void cim_load_desc(cim_load_desc_t *d, const int8_t *src, uint32_t src_stride, unsigned row0,
