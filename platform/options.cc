@@ -55,7 +55,8 @@ po::options_description run_description() {
       ("gen-memmap", po::value<std::string>(), "write edgevp_memmap.h and edgevp_memmap.ld for the configuration into DIR and exit")
       ("gdb", po::value<std::string>()->value_name("PORT"), "serve the GDB remote protocol on 127.0.0.1:PORT (0: a free port, printed on stderr); a debugger may attach at any time")
       ("gdb-wait", "with --gdb: hold the CPU at reset until a debugger attaches")
-      ("quiet,q", "do not print the end-of-run summary");
+      ("quiet,q", "do not print the end-of-run summary (nor the progress line)")
+      ("progress", "print the progress line (simulated time, instructions, MIPS, open region, energy) on stderr even when it is not a terminal; on a terminal it is on unless --quiet");
   return d;
 }
 
@@ -370,6 +371,7 @@ parsed_options parse_options(int argc, const char* const* argv) {
   r.help = vm.count("help") != 0;
   r.version = vm.count("version") != 0;
   r.quiet = vm.count("quiet") != 0;
+  r.progress = vm.count("progress") != 0;
   get(vm, "firmware", r.firmware);
   get(vm, "firmware-dir", r.firmware_dir);
   get(vm, "max-time", r.max_time);
@@ -453,7 +455,7 @@ parsed_options parse_options(int argc, const char* const* argv) {
 
 bool replayed(const std::string& key) {
   static const char* const not_replayed[] = {
-      "help", "version", "config", "config-from-report", "scenario", "gen-memmap", "gdb", "gdb-wait", "quiet",
+      "help", "version", "config", "config-from-report", "scenario", "gen-memmap", "gdb", "gdb-wait", "quiet", "progress",
       "coverify", "report", "vcd", "trace-insn", "power-vcd", "power-csv", "uart-out", "accel-log", "rtl-vcd",
       "emram-image"};
   for (const char* k : not_replayed)

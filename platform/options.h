@@ -68,6 +68,7 @@ struct run_options {
   std::optional<std::uint16_t> gdb_port;  // --gdb PORT (0: any free port)
   bool gdb_wait = false;
   bool quiet = false;
+  bool progress = false;            // --progress: the progress line even when stderr is not a terminal
   std::string accel_log;            // --accel-log: every accelerator job, as JSON lines
   std::string coverify;             // --coverify BLOCK: run tlm and rtl, compare
   double coverify_tolerance = 0.2;  // relative cycle error allowed per job (docs/rtl.md)

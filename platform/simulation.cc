@@ -14,6 +14,7 @@
 #include "models/core/power_trace.h"
 #include "models/memory/nv_image.h"
 #include "models/cpu/gdb_server.h"
+#include "platform/progress.h"
 #include "platform/soc.h"
 #include "platform/units.h"
 
@@ -245,7 +246,13 @@ run_result simulate(const parsed_options& opts) {
     power_vcd = std::make_unique<core::power::vcd_trace>(top.power, ro.power_vcd);
     top.power.set_sample_interval(ro.power_interval);
   }
-  top.cpu.on_sync = [&top](sc_core::sc_time now) { top.power.tick(now); };
+  progress_line progress(progress_line::wanted(ro.progress, ro.quiet), ro.progress);
+  top.cpu.on_sync = [&top, &progress, &open](sc_core::sc_time now) {
+    top.power.tick(now);
+    if (progress.due())
+      progress.print(now, top.cpu.iss().instret(), open.empty() ? std::string() : open.back().name,
+                     top.power.estimate_joules(now));
+  };
 
   // Traces.
   sc_core::sc_trace_file* vcd = nullptr;
@@ -299,6 +306,7 @@ run_result simulate(const parsed_options& opts) {
   const auto t0 = std::chrono::steady_clock::now();
   sc_core::sc_start(ro.max_time, sc_core::SC_EXIT_ON_STARVATION);
   const auto t1 = std::chrono::steady_clock::now();
+  progress.finish();
   res.wall_s = std::chrono::duration<double>(t1 - t0).count();
 
   if (!ended) {

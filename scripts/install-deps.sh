@@ -14,7 +14,7 @@ pkgs=(
   verilator
   qemu-user qemu-system-misc
   gdb-multiarch
-  python3 python3-numpy libopenblas0-pthread
+  python3 python3-numpy libopenblas0-pthread python3-matplotlib
   dataset-fashion-mnist
 )
 

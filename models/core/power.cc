@@ -199,6 +199,40 @@ void monitor::check_curves(const std::vector<operating_point>& opps) const {
   }
 }
 
+// The energy `s` adds over `dt_s` in `d`'s present state (an event source: the events since the
+// last checkpoint; `*counted` gets their running sum). Shared by checkpoint() and estimate_joules().
+double monitor::source_energy(const source& s, const domain& d, const operating_point& op, double vref, double fscale,
+                              double dt_s, std::uint64_t* counted) {
+  switch (s.kind) {
+    case kind::event: {
+      std::uint64_t sum = 0;
+      for (const std::uint64_t* p : s.counters) sum += *p;
+      *counted = sum;
+      return sum == s.seen ? 0.0 : static_cast<double>(sum - s.seen) * s.value.at(op.voltage, vref, 2.0);
+    }
+    case kind::background: return d.m_state == state::on ? s.value.at(op.voltage, vref, 2.0) * fscale * dt_s : 0.0;
+    case kind::leakage: return d.powered() ? s.value.at(op.voltage, vref, 1.0) * dt_s : 0.0;
+    case kind::retention: return d.m_state == state::retention ? s.value.at(op.voltage, vref, 0.0) * dt_s : 0.0;
+  }
+  return 0.0;
+}
+
+double monitor::estimate_joules(sc_core::sc_time t) const {
+  const double dt_s = t > m_last ? (t - m_last).to_seconds() : 0.0;
+  double e = to_joules(m_total_aj);
+  for (const auto& dp : m_domains) {
+    const domain& d = *dp;
+    const operating_point op = d.supply();
+    const double vref = d.m_follows_opp ? m_ref.voltage : op.voltage;
+    const double fscale = d.m_follows_opp ? op.frequency_hz / m_ref.frequency_hz : 1.0;
+    for (const component* c : d.m_components) {
+      std::uint64_t sum = 0;
+      for (const source& s : c->m_sources) e += source_energy(s, d, op, vref, fscale, dt_s, &sum);
+    }
+  }
+  return e;
+}
+
 void monitor::checkpoint(sc_core::sc_time t) {
   if (t < m_last) t = m_last;
   const sc_core::sc_time dt = t - m_last;
@@ -221,28 +255,11 @@ void monitor::checkpoint(sc_core::sc_time t) {
     std::int64_t seg_aj = 0;
     for (component* c : d.m_components) {
       for (source& s : c->m_sources) {
-        double e = 0;
-        switch (s.kind) {
-          case kind::event: {
-            std::uint64_t sum = 0;
-            for (const std::uint64_t* p : s.counters) sum += *p;
-            const std::uint64_t delta = sum - s.seen;
-            s.seen = sum;
-            if (delta != 0) {
-              s.events += delta;
-              e = static_cast<double>(delta) * s.value.at(op.voltage, vref, 2.0);
-            }
-            break;
-          }
-          case kind::background:
-            if (d.m_state == state::on) e = s.value.at(op.voltage, vref, 2.0) * fscale * dt_s;
-            break;
-          case kind::leakage:
-            if (d.powered()) e = s.value.at(op.voltage, vref, 1.0) * dt_s;
-            break;
-          case kind::retention:
-            if (d.m_state == state::retention) e = s.value.at(op.voltage, vref, 0.0) * dt_s;
-            break;
+        std::uint64_t sum = 0;
+        const double e = source_energy(s, d, op, vref, fscale, dt_s, &sum);
+        if (s.kind == kind::event) {
+          s.events += sum - s.seen;
+          s.seen = sum;
         }
         if (e == 0) continue;
         const double e_aj = e * 1e18;

@@ -217,8 +217,13 @@ class monitor {
   [[nodiscard]] const std::vector<std::unique_ptr<domain>>& domains() const { return m_domains; }
   [[nodiscard]] const std::vector<component*>& components() const { return m_components; }
   [[nodiscard]] snapshot take_snapshot() const;
+  // The energy up to `t` without a checkpoint (nothing is accounted, so reading it changes no
+  // result): for progress displays.
+  [[nodiscard]] double estimate_joules(sc_core::sc_time t) const;
 
  private:
+  static double source_energy(const source& s, const domain& d, const operating_point& op, double vref, double fscale,
+                              double dt_s, std::uint64_t* counted);
   void sample(sc_core::sc_time t);
 
   operating_point m_ref;
