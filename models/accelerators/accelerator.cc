@@ -203,6 +203,7 @@ void accelerator::start(const sc_core::sc_time& at) {
   }
   status.set(status.get() & ~(status_bits::done | status_bits::error | 0xFF00u));
   ++m_starts;
+  show_job(true, m_starts);
   m_job_writes.clear();
   m_busy = true;
   m_start_time = at;
@@ -281,6 +282,7 @@ void accelerator::complete_if_due(const sc_core::sc_time& t) {
 
 void accelerator::complete() {
   m_busy = false;
+  show_job(false, m_starts);
   m_done.cancel();
   m_cycles += m_job_cycles;
   m_ops_visible += m_ops_pending;

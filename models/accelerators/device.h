@@ -145,7 +145,19 @@ class device : public core::peripheral {
   // Kind-specific figures for the run report: name -> value.
   [[nodiscard]] virtual std::vector<std::pair<std::string, double>> report() const { return {}; }
 
+  // For waveforms (--vcd): high while a job runs, and the number of that job (STARTs so far).
+  [[nodiscard]] const sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS>& busy_signal() const { return m_busy_line; }
+  [[nodiscard]] const sc_core::sc_signal<std::uint32_t, sc_core::SC_MANY_WRITERS>& job_signal() const {
+    return m_job_line;
+  }
+
  protected:
+  // An implementation reports each job's start and end here (the waveform lines above).
+  void show_job(bool running, std::uint64_t job) {
+    m_busy_line.write(running);
+    m_job_line.write(static_cast<std::uint32_t>(job));
+  }
+
   // The register window answers after `inst.register_latency`; the power component gets the
   // instance's access, leakage and background sources (an implementation adds the kind's).
   device(const sc_core::sc_module_name& name, const instance& inst);
@@ -153,6 +165,8 @@ class device : public core::peripheral {
  private:
   instance m_inst;
   std::uint64_t m_irq_raises = 0;
+  sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS> m_busy_line{"busy", false};
+  sc_core::sc_signal<std::uint32_t, sc_core::SC_MANY_WRITERS> m_job_line{"job", 0};
 };
 
 }  // namespace edgevp::accel

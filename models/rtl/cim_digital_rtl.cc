@@ -223,12 +223,16 @@ class cim_digital_rtl final : public accel::device {
     if (busy && m_busy_bit && error && !m_error_bit) ++m_errors;  // a START refused as busy
     m_error_bit = error;
     if (busy && !m_busy_bit) {
+      show_job(true, m_starts + 1);
       m_job_writes.clear();
       m_job_cycles = 1;
       m_job_macs0 = m.act_macs;
       m_jobs0 = m.dbg_jobs;
     }
-    if (!busy && m_busy_bit) job_completed();
+    if (!busy && m_busy_bit) {
+      job_completed();
+      show_job(false, m_starts);
+    }
     m_busy_bit = busy;
   }
 

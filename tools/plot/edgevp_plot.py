@@ -102,7 +102,8 @@ def load_power_csv(path):
         with open(path, encoding='utf-8', newline='') as f:
             reader = csv.reader(f)
             header = next(reader, None)
-            rows = list(reader)
+            # Numbered as lines of the file for messages; blank lines (a hand edit) are skipped.
+            rows = [(line, row) for line, row in enumerate(reader, start=2) if row]
     except OSError as e:
         raise PlotError(f"cannot read power CSV '{path}': {e.strerror}") from None
     except (csv.Error, UnicodeDecodeError) as e:
@@ -117,13 +118,13 @@ def load_power_csv(path):
         raise PlotError(f"power CSV '{path}' has no rows")
 
     columns = {name: [] for name in header}
-    for line, row in enumerate(rows, start=2):
+    for line, row in rows:
         if len(row) != len(header):
             raise PlotError(f"power CSV '{path}' line {line}: {len(row)} fields, "
                             f"the header has {len(header)}")
         for name, text in zip(header, row):
             columns[name].append(parse_cell(name, text, path, line))
-        if line > 2 and columns['time_s'][-1] < columns['time_s'][-2]:
+        if len(columns['time_s']) > 1 and columns['time_s'][-1] < columns['time_s'][-2]:
             raise PlotError(f"power CSV '{path}' line {line}: time_s goes backwards")
     return {
         'time_s': columns['time_s'],
@@ -183,7 +184,7 @@ def si_text(value, unit):
 def time_unit(span_s):
     """Scale and axis unit for a time span, so that the ticks read as plain numbers."""
     for scale, label in ((1.0, 's'), (1e-3, 'ms'), (1e-6, 'us')):
-        if span_s >= 10 * scale:
+        if span_s >= scale:
             return scale, label
     return 1e-9, 'ns'
 
@@ -219,8 +220,8 @@ def mark_regions(axes, regions, note, scale):
         if len(regions) > MAX_LABELLED_REGIONS and r['name'] in named:
             continue
         named.add(r['name'])
-        axes[0].text(r['start_s'] / scale, 0.98, ' ' + r['name'], transform=axes[0].get_xaxis_transform(),
-                     rotation=90, va='top', ha='left', fontsize=7, color='#1b6b1b')
+        axes[0].text(r['start_s'] / scale, 0.98, ' ' + r['name'], rotation=90, va='top', ha='left',
+                     transform=axes[0].get_xaxis_transform(), fontsize=7, color='#1b6b1b')
     if note:
         axes[0].text(0.99, 0.02, note, transform=axes[0].transAxes, ha='right', va='bottom',
                      fontsize=7, color='#1b6b1b')
@@ -276,7 +277,8 @@ def draw_states(ax, trace, edges, scale, unit):
     ax.set_xlabel(f'time ({unit})')
     ax.set_title('domain state (unshaded: on)', fontsize=10, loc='left')
     from matplotlib.patches import Patch    # matplotlib is imported by now (import_pyplot)
-    handles = [Patch(color=STATE_COLOURS[s], label=s.replace('_', '-')) for s in STATES if s in seen]
+    handles = [Patch(color=STATE_COLOURS[s], label=s.replace('_', '-'))
+               for s in STATES if s in seen]
     if handles:
         ax.legend(handles=handles, loc='upper right', fontsize=7, ncol=len(handles), framealpha=0.9)
 
@@ -333,8 +335,8 @@ def outside_regions(report):
 
 
 def title_text(report):
-    return (f"{os.path.basename(report['firmware'])}: "
-            f"{si_text(report['total_energy_j'], 'J')} in {si_text(report['simulated_time_s'], 's')}, "
+    return (f"{os.path.basename(report['firmware'])}: {si_text(report['total_energy_j'], 'J')} "
+            f"in {si_text(report['simulated_time_s'], 's')}, "
             f"average power {si_text(report['average_power_w'], 'W')}")
 
 
