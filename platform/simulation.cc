@@ -15,6 +15,7 @@
 #include "models/memory/nv_image.h"
 #include "models/cpu/gdb_server.h"
 #include "platform/progress.h"
+#include "platform/waveview.h"
 #include "platform/soc.h"
 #include "platform/units.h"
 
@@ -117,6 +118,35 @@ power_summary summarise_power(const core::power::monitor& m, const sc_core::sc_t
 }
 
 }  // namespace
+
+// The waveform views (GTKWave save files) of --vcd and --power-vcd: every signal edgevp traces,
+// grouped as a user looks for them.
+std::vector<wave_group> signal_view(const soc& top) {
+  wave_group irqs{"Interrupts", {{"SystemC.irq.mtip"}, {"SystemC.irq.msip"}, {"SystemC.irq.meip"}}};
+  for (std::size_t i = 0; i < top.blocks.size(); ++i)
+    if (top.blocks[i]->interrupt() != nullptr) irqs.traces.push_back({"SystemC.irq." + top.block_configs[i]->name});
+  wave_group cpu{"CPU",
+                 {{"SystemC.cpu.sleeping"},
+                  {"SystemC.cpu.bus_errors", trace_format::decimal},
+                  {"SystemC.cpu.traps", trace_format::decimal}}};
+  wave_group accels{"Accelerators", {}};
+  for (const auto& a : top.accels) {
+    accels.traces.push_back({"SystemC." + a->config().name + ".busy"});
+    accels.traces.push_back({"SystemC." + a->config().name + ".job", trace_format::decimal});
+  }
+  return {irqs, cpu, accels};
+}
+
+std::vector<wave_group> power_view(const soc& top) {
+  wave_group power{"Power (W)", {}};
+  wave_group states{"Domain states (0 off, 1 retention, 2 clock-gated, 3 on)", {}};
+  for (const auto& d : top.power.domains()) {
+    power.traces.push_back({"power." + d->name() + "_W", trace_format::analog});
+    states.traces.push_back({"power." + d->name() + "_state", trace_format::decimal});
+  }
+  power.traces.push_back({"power.total_W", trace_format::analog});
+  return {power, states};
+}
 
 run_result simulate(const parsed_options& opts) {
   const run_options& ro = opts.run;
@@ -245,6 +275,7 @@ run_result simulate(const parsed_options& opts) {
   if (!ro.power_vcd.empty()) {
     power_vcd = std::make_unique<core::power::vcd_trace>(top.power, ro.power_vcd);
     top.power.set_sample_interval(ro.power_interval);
+    write_gtkw(gtkw_path(ro.power_vcd), ro.power_vcd, power_view(top));
   }
   progress_line progress(progress_line::wanted(ro.progress, ro.quiet), ro.progress);
   top.cpu.on_sync = [&top, &progress, &open](sc_core::sc_time now) {
@@ -273,6 +304,11 @@ run_result simulate(const parsed_options& opts) {
     sc_core::sc_trace(vcd, top.cpu.sleeping, "cpu.sleeping");
     sc_core::sc_trace(vcd, top.cpu.bus_errors, "cpu.bus_errors");
     sc_core::sc_trace(vcd, top.cpu.traps, "cpu.traps");
+    for (const auto& a : top.accels) {
+      sc_core::sc_trace(vcd, a->busy_signal(), a->config().name + ".busy");
+      sc_core::sc_trace(vcd, a->job_signal(), a->config().name + ".job");
+    }
+    write_gtkw(gtkw_path(vcd_path), vcd_path, signal_view(top));
   }
   std::ofstream trace;
   std::vector<char> trace_buf(1 << 20);
