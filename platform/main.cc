@@ -1,5 +1,8 @@
 // edgevp: the simulator executable. `edgevp [options] FIRMWARE.elf` or `edgevp --scenario FILE`.
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstring>
 #include <cstdio>
 #include <cstdlib>
 #include <utility>
@@ -12,6 +15,7 @@
 #include "models/core/errors.h"
 #include "platform/coverify.h"
 #include "platform/options.h"
+#include "platform/power_plot.h"
 #include "platform/simulation.h"
 #include "platform/units.h"
 
@@ -94,8 +98,38 @@ int check_scenario(const ep::parsed_options& o, const ep::run_result& r) {
   return failures == 0 ? 0 : ep::exit_code::scenario_failed;
 }
 
+// --power-plot reads a report and a power CSV: temporary ones unless the run names its own.
+struct plot_inputs {
+  std::string report, csv;
+  std::vector<std::string> temporary;
+  ~plot_inputs() {
+    for (const std::string& f : temporary) std::remove(f.c_str());
+  }
+};
+
+std::string temporary_file(const char* suffix) {
+  std::string name = std::string("/tmp/edgevp_plot_XXXXXX") + suffix;
+  const int fd = ::mkstemps(name.data(), static_cast<int>(std::strlen(suffix)));
+  if (fd >= 0) ::close(fd);
+  return fd >= 0 ? name : std::string();
+}
+
 // One run: simulate, print the summary, check the scenario; the process exit code.
-int run_once(const ep::parsed_options& opts) {
+int run_once(const ep::parsed_options& given) {
+  ep::parsed_options opts = given;
+  plot_inputs plot;
+  if (!opts.run.power_plot.empty()) {
+    for (auto [path, suffix] : {std::pair<std::string*, const char*>{&opts.run.report, ".json"},
+                                std::pair<std::string*, const char*>{&opts.run.power_csv, ".csv"}}) {
+      if (!path->empty()) continue;
+      *path = temporary_file(suffix);
+      if (path->empty()) {
+        std::fprintf(stderr, "edgevp: --power-plot: cannot make a temporary file\n");
+        return ep::exit_code::io;
+      }
+      plot.temporary.push_back(*path);
+    }
+  }
   ep::run_result r;
   try {
     r = ep::simulate(opts);
@@ -116,8 +150,17 @@ int run_once(const ep::parsed_options& opts) {
     return ep::exit_code::internal;
   }
   if (!opts.run.quiet) print_summary(r);
-  if (!opts.run.scenario.empty()) return check_scenario(opts, r);
-  return r.process_code;
+  int code = opts.run.scenario.empty() ? r.process_code : check_scenario(opts, r);
+  if (!opts.run.power_plot.empty()) {
+    const std::string why = ep::draw_power_plot(opts.run.report, opts.run.power_csv, opts.run.power_plot);
+    if (!why.empty()) {
+      std::fprintf(stderr, "edgevp: --power-plot: no picture written: %s\n", why.c_str());
+      if (code == 0) code = ep::exit_code::io;
+    } else if (!opts.run.quiet) {
+      std::fprintf(stderr, "edgevp: power plot written to %s\n", opts.run.power_plot.c_str());
+    }
+  }
+  return code;
 }
 
 }  // namespace

@@ -49,6 +49,7 @@ po::options_description run_description() {
       ("trace-insn", po::value<std::string>(), "write one line per retired instruction (pc, raw, disassembly) to FILE")
       ("power-vcd", po::value<std::string>(), "write per-domain power (W) and domain states as a VCD to FILE")
       ("power-csv", po::value<std::string>(), "write per-domain average power per --power-interval as CSV to FILE")
+      ("power-plot", po::value<std::string>(), "after the run, draw its power over time (domains, states, regions) and where the energy went into FILE (.png or .svg) with tools/plot (Python 3 and matplotlib); the report and power CSV it reads are temporary files unless --report / --power-csv name them")
       ("power-interval", po::value<time_value>(), "sample interval of --power-csv and --power-vcd (default 100us)")
       ("emram-image", po::value<std::string>(), "eMRAM contents: read from FILE at start (missing: erased, 0xFF), written back atomically at exit")
 
@@ -390,6 +391,12 @@ parsed_options parse_options(int argc, const char* const* argv) {
   get(vm, "trace-insn", r.trace_insn);
   get(vm, "power-vcd", r.power_vcd);
   get(vm, "power-csv", r.power_csv);
+  get(vm, "power-plot", r.power_plot);
+  if (!r.power_plot.empty()) {
+    const std::string& f = r.power_plot;
+    const bool ok = (f.size() > 4 && (f.compare(f.size() - 4, 4, ".png") == 0 || f.compare(f.size() - 4, 4, ".svg") == 0));
+    if (!ok) throw usage_error("option '--power-plot': '" + f + "' does not end in .png or .svg");
+  }
   get(vm, "power-interval", r.power_interval);
   get(vm, "emram-image", r.emram_image);
   if (r.power_interval == sc_core::SC_ZERO_TIME) throw usage_error("option '--power-interval' must be greater than zero");
@@ -456,7 +463,7 @@ parsed_options parse_options(int argc, const char* const* argv) {
 bool replayed(const std::string& key) {
   static const char* const not_replayed[] = {
       "help", "version", "config", "config-from-report", "scenario", "gen-memmap", "gdb", "gdb-wait", "quiet", "progress",
-      "coverify", "report", "vcd", "trace-insn", "power-vcd", "power-csv", "uart-out", "accel-log", "rtl-vcd",
+      "coverify", "report", "vcd", "trace-insn", "power-vcd", "power-csv", "power-plot", "uart-out", "accel-log", "rtl-vcd",
       "emram-image"};
   for (const char* k : not_replayed)
     if (key == k) return false;

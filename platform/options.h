@@ -62,6 +62,7 @@ struct run_options {
   std::string trace_insn;
   std::string power_vcd;
   std::string power_csv;
+  std::string power_plot;  // --power-plot: the run's picture (tools/plot), .png or .svg
   sc_core::sc_time power_interval = sc_core::sc_time(100, sc_core::SC_US);
   std::string emram_image;
   std::string gen_memmap;

@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
 # Builds and runs every test: install what is missing; the CI build (release, warnings are errors)
 # runs unit benches, CLI tests, scenarios, the ISS-vs-QEMU differential test (label diff) and the
-# GDB server tests (label gdb); the sanitizer build (ASan + UBSan) runs the unit benches.
+# GDB server tests (label gdb); the sanitizer build (ASan + UBSan) runs the unit benches. Each
+# build's results also go to build/results/<build>.xml (JUnit XML, for CI).
 # Slow sweeps carry the ctest label "slow" and are left to bench/ (run them with: ctest -L slow).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 jobs=$(nproc)
+# JUnit XML for CI, one file per build.
+results=$PWD/build/results
+mkdir -p "$results"
 
 echo "== CI build (release, -Werror)"
 cmake --preset ci >/dev/null
 cmake --build --preset ci -j"$jobs"
-ctest --preset ci -j"$jobs" -LE slow
+ctest --preset ci -j"$jobs" -LE slow --output-junit "$results/ci.xml"
 
 echo "== Sanitizer build (ASan + UBSan): unit benches"
 cmake --preset sanitize >/dev/null
 cmake --build --preset sanitize -j"$jobs"
-ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --preset sanitize -j"$jobs"
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --preset sanitize -j"$jobs" \
+  --output-junit "$results/sanitize.xml"
+echo "== JUnit results: $results/ci.xml, $results/sanitize.xml"
