@@ -429,6 +429,15 @@ parsed_options parse_options(int argc, const char* const* argv) {
   if (vm.count("pmu.opps") != 0) {
     s.pmu_cfg.opps = vm["pmu.opps"].as<opps_value>().opps;
     s.opps_given = true;
+    // The same bounds as cpu.clock and aon.voltage: a point is a clock the CPU runs at.
+    for (const core::power::operating_point& op : s.pmu_cfg.opps)
+      if (!(op.frequency_hz >= 1e3 && op.frequency_hz <= 10e9) || !(op.voltage >= 0.05 && op.voltage <= 5.0))
+      {
+        char point[64];
+        std::snprintf(point, sizeof(point), "%gV@%gHz", op.voltage, op.frequency_hz);
+        throw usage_error(std::string("option 'pmu.opps': ") + point +
+                          " is out of range: frequencies 1kHz..10GHz, voltages 0.05V..5V");
+      }
     const unsigned reset = s.pmu_cfg.reset_opp;
     if (vm.count("cpu.clock") != 0 && reset < s.pmu_cfg.opps.size() && s.pmu_cfg.opps[reset].frequency_hz != s.cpu_clock_hz)
       throw usage_error("options 'cpu.clock' and 'pmu.opps' disagree: the reset operating point runs at " +
