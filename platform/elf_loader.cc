@@ -25,7 +25,7 @@ std::string hex(std::uint64_t v) {
 class elf_file {
  public:
   explicit elf_file(const std::string& path) : m_path(path) {
-    m_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    m_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);  // a FIFO must not block: refused below
     if (m_fd < 0) fail(std::strerror(errno));
     struct stat st {};
     if (::fstat(m_fd, &st) != 0) fail(std::strerror(errno));

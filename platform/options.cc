@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/rtl/implementations.h"
+#include "models/core/files.h"
 #include "platform/instances.h"
 #include "platform/units.h"
 
@@ -94,6 +95,8 @@ po::options_description all_description(const instance_decls& decls = {}) {
 }
 
 po::parsed_options parse_file(const std::string& path, const po::options_description& desc) {
+  if (const std::string why = core::unreadable_file(path); !why.empty())
+    throw usage_error("cannot read configuration file '" + path + "': it " + why);
   std::ifstream in(path);
   if (!in) throw usage_error("cannot read configuration file '" + path + "'");
   try {
@@ -107,6 +110,8 @@ po::parsed_options parse_file(const std::string& path, const po::options_descrip
 // The `configuration` section of a report (write_report): key -> values as written. Throws
 // usage_error naming the file when it is not a report edgevp wrote.
 std::vector<std::pair<std::string, std::vector<std::string>>> report_configuration(const std::string& path) {
+  if (const std::string why = core::unreadable_file(path); !why.empty())
+    throw usage_error("option '--config-from-report': '" + path + "' " + why);
   std::ifstream in(path);
   if (!in) throw usage_error("option '--config-from-report': cannot read '" + path + "'");
   nlohmann::json j;
@@ -289,6 +294,7 @@ instance_decls discover_instances(int argc, const char* const* argv) {
       }
     }
     for (const std::string& f : files) {
+      if (!core::unreadable_file(f).empty()) continue;  // pass 2 says why
       std::ifstream in(f);
       if (!in) continue;
       const po::parsed_options parsed = po::parse_config_file(in, d1, true);

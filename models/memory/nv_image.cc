@@ -60,7 +60,7 @@ void write_all(int fd, const unsigned char* data, std::uint64_t size, const std:
 std::vector<unsigned char> load_nv_image(const std::string& path, std::uint64_t size,
                                          unsigned char erased_value) {
   if (size == 0) throw nv_image_error("eMRAM image '" + path + "': the memory size must be > 0");
-  fd_guard f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  fd_guard f{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK)};  // a FIFO must not block
   if (f.fd < 0) {
     if (errno == ENOENT) return std::vector<unsigned char>(size, erased_value);  // blank part
     fail("cannot read eMRAM image", path, errno);

@@ -1,4 +1,5 @@
 #include "models/peripherals/gpio.h"
+#include "models/core/files.h"
 
 #include <cctype>
 #include <cerrno>
@@ -101,9 +102,8 @@ bool parse_uint(const std::string& tok, unsigned limit, unsigned& out) {
 }  // namespace
 
 std::vector<gpio_event> parse_gpio_stimulus(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    throw core::config_error("cannot read GPIO stimulus '" + path + "': " + std::strerror(EISDIR));
+  if (const std::string why = core::unreadable_file(path); !why.empty())
+    throw core::config_error("cannot read GPIO stimulus '" + path + "': it " + why);
   std::ifstream in(path);
   if (!in) throw core::config_error("cannot read GPIO stimulus '" + path + "': " + std::strerror(errno));
   std::vector<gpio_event> events;

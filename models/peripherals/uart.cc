@@ -1,4 +1,5 @@
 #include "models/peripherals/uart.h"
+#include "models/core/files.h"
 
 #include <fstream>
 #include <iterator>
@@ -14,6 +15,8 @@ uart::uart(const sc_core::sc_module_name& name, uart_config cfg)
   if (!m_cfg.tx)
     throw std::invalid_argument(std::string(this->name()) + ": uart_config.tx is required");
   if (!m_cfg.rx_file.empty()) {
+    if (const std::string why = core::unreadable_file(m_cfg.rx_file); !why.empty())
+      throw core::config_error("uart.rx_file: '" + m_cfg.rx_file + "' " + why);
     std::ifstream in_file(m_cfg.rx_file, std::ios::binary);
     if (!in_file)
       throw core::config_error(std::string(this->name()) + ": cannot read rx file '" +
