@@ -51,7 +51,7 @@ def group(name):
     if short == "cpu": return "cpu"
     if short in ("sram", "emram", "rom"): return "memories"
     if short == "bus": return "interconnect"
-    if re.fullmatch(r"cim\d+", short): return "accelerator"
+    if re.fullmatch(r"(cim|snn)\d+", short): return "accelerator"
     return "other"
 
 SI = {"a": 1e-18, "f": 1e-15, "p": 1e-12, "n": 1e-9, "u": 1e-6, "m": 1e-3, "": 1.0}

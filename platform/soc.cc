@@ -113,7 +113,7 @@ std::size_t rtl_block_count(const soc_config& c) {
 
 std::vector<accel::instance> default_accelerators() {
   std::vector<accel::instance> v;
-  for (const char* n : {"cim0", "cim1"}) {
+  for (const char* n : {"cim0", "cim1", "snn0"}) {
     accel::instance i;
     i.name = n;
     i.kind = default_kind(n);
@@ -135,6 +135,7 @@ std::vector<core::block_instance> default_blocks() {
 std::string default_kind(const std::string& instance) {
   if (instance == "cim0") return "cim-digital";
   if (instance == "cim1") return "cim-analog";
+  if (instance == "snn0") return "snn";
   return "";
 }
 

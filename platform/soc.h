@@ -26,8 +26,8 @@
 
 namespace edgevp::platform {
 
-// The accelerator instances of the default SoC: cim0 (digital SRAM CIM) and cim1 (analog RRAM CIM)
-// in the first two accelerator windows, on interrupt sources 8 and 9.
+// The accelerator instances of the default SoC: cim0 (digital SRAM CIM), cim1 (analog RRAM CIM) and
+// snn0 (spiking engine) in the first three accelerator windows, on interrupt sources 8, 9 and 10.
 inline constexpr std::uint64_t accel_window_base = 0x11000000;
 inline constexpr std::uint64_t accel_window_size = 0x10000;
 inline constexpr unsigned accel_first_irq = 8;
@@ -39,7 +39,7 @@ std::string rtl_vcd_path(const std::string& file, const std::string& block, std:
 struct soc_config;
 // Blocks on impl = rtl / lockstep (peripherals and accelerator instances).
 std::size_t rtl_block_count(const soc_config& c);
-// The kind an instance name gets when its `.kind` is not given (cim0, cim1), or "".
+// The kind an instance name gets when its `.kind` is not given (cim0, cim1, snn0), or "".
 std::string default_kind(const std::string& instance);
 
 struct block_config {

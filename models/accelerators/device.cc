@@ -14,6 +14,8 @@ const char* error_name(error e) {
     case error::dma: return "dma";
     case error::param: return "param";
     case error::chain: return "chain";
+    case error::event: return "event";
+    case error::overflow: return "overflow";
   }
   return "?";
 }

@@ -52,7 +52,9 @@ enum class error : std::uint8_t {
   busy = 6,       // START while busy
   dma = 7,        // a DMA transfer got an error response
   param = 8,      // other malformed field
-  chain = 9,      // too many chained descriptors
+  chain = 9,      // too many chained descriptors, or more work than one START may ask for
+  event = 10,     // a malformed event stream (SNN: unknown word, time going back, no end)
+  overflow = 11,  // an output buffer too small for what the job produces
 };
 const char* error_name(error e);
 

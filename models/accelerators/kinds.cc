@@ -1,6 +1,7 @@
 // The accelerator kinds built into edgevp. A new kind adds one line here (docs/accelerators.md).
 #include "models/accelerators/cim/cim.h"
 #include "models/accelerators/registry.h"
+#include "models/accelerators/snn/snn.h"
 
 namespace edgevp::accel {
 
@@ -9,6 +10,7 @@ registry& registry::builtin() {
     registry k;
     k.add(cim::digital_kind());
     k.add(cim::analog_kind());
+    k.add(snn::kind());
     return k;
   }();
   return r;
