@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job: install what is missing, build edgevp and its firmware (release), and run the
 # Fashion-MNIST workload on the default SoC - the CNN and the MLP on the host CPU, the digital CIM
-# and the analog CIM - ending with the table of accuracy, latency and energy per inference and
+# and the analog CIM, the MLP as a spiking network on the SNN engine - ending with the table of accuracy, latency and energy per inference and
 # where the energy went (bench/fmnist.sh, docs/fmnist.md).
 #   scripts/run.sh                 the Fashion-MNIST table
 #   scripts/run.sh --hello         boot the hello firmware instead (the plain boot)
