@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fashion-MNIST end to end (docs/fmnist.md): the CNN and the MLP on the host CPU alone, on the
-# digital CIM and on the analog CIM, on the default SoC, and a table of what a user came for:
+# digital CIM and on the analog CIM, and the MLP as a spiking network on the SNN engine
+# (docs/models/snn.md), on the default SoC, and a table of what a user came for:
 #   bench/fmnist.sh [BUILD_DIR] [NETS]        (NETS: "cnn mlp" by default)
 # Per network and mapping (all the images embedded in the firmware: the first 200 of the test set):
 #   accuracy      on those images (the integer model's on the same images, and on the full test set)
@@ -31,6 +32,16 @@ for net in $nets; do
     fi
     runs+=("$net.$mapping")
   done
+  # The MLP converted to a spiking network, on snn0 (docs/models/snn.md, tools/snn/).
+  if [ "$net" = mlp ]; then
+    elf=$fw/fmnist_snn.elf
+    [ -f "$elf" ] || { echo "$elf missing: build the firmware" >&2; exit 2; }
+    echo "fmnist: running the spiking mlp on snn0 ..." >&2
+    if ! "$edgevp" --quiet --report "$tmp/mlp.snn.json" "$elf" > "$tmp/mlp.snn.txt"; then
+      echo "edgevp: fmnist_snn failed:" >&2; tail -5 "$tmp/mlp.snn.txt" >&2; exit 1
+    fi
+    runs+=("mlp.snn")
+  fi
 done
 /usr/bin/python3 - "$tmp" "$src/firmware/apps/fmnist" "${runs[@]}" <<'PY'
 import json, re, sys
@@ -64,7 +75,10 @@ for run in runs:
     net, mapping = run.split(".")
     r = json.load(open(f"{tmp}/{run}.json"))
     uart = open(f"{tmp}/{run}.txt").read()
-    m = re.search(rf"fmnist: {net} {mapping}: accuracy (\d+)/(\d+), integer model (\d+)/(\d+)", uart)
+    if mapping == "snn":  # its reference is the spiking model's, not the integer MLP's
+        m = re.search(r"fmnist: snn \w+: accuracy (\d+)/(\d+), reference model (\d+)/(\d+)", uart)
+    else:
+        m = re.search(rf"fmnist: {net} {mapping}: accuracy (\d+)/(\d+), integer model (\d+)/(\d+)", uart)
     correct, n, int_correct = int(m.group(1)), int(m.group(2)), int(m.group(3))
     infer = [g for g in r["regions"] if g["name"] == "infer"]
     load = [g for g in r["regions"] if g["name"] == "load_weights"]
@@ -73,6 +87,9 @@ for run in runs:
     t = sum(g["end_s"] - g["start_s"] for g in infer) / n
     cyc = sum(g["cycles"] for g in infer) / n
     macs, int_full = network(net)
+    if mapping == "snn":
+        snn_h = open(f"{hdr_dir}_snn/model_snn.h").read()
+        int_full = int(re.search(r"#define SNN_ACCURACY_PPM (\d+)", snn_h).group(1)) / 1e4
     comps = {c["name"]: c for c in r["power"]["components"]}
     parts = {}
     for g in infer:
@@ -100,6 +117,9 @@ print(f"{'':4s} {'':8s} {'(slice)':>9s} {'(slice)':>9s} {'(int)':>8s} {'/ inf':>
 for net, mapping, c, n, ic, full, t, cyc, e, tops, load in rows:
     print(f"{net:4s} {mapping:8s} {100 * c / n:8.1f}% {100 * ic / n:8.1f}% {full:7.2f}% {t * 1e3:8.3f}ms {cyc:10.0f}"
           f" {e * 1e6:8.3f}uJ {tops:8.4f} {load * 1e6:7.3f}uJ")
+if any(run.endswith(".snn") for run in runs):
+    print("(mlp snn: the MLP as a spiking network on snn0; its 'int model' and 'full set' columns are the")
+    print(" spiking reference model's, tools/snn/snnref.py; TOPS/W counts the MLP's operations)")
 print()
 print("Where the energy of one inference goes (nJ, share):")
 keys = [("cpu: instructions", "CPU insns"), ("cpu: clock while waiting/running", "CPU clock"),
