@@ -16,6 +16,7 @@
 #include "platform/coverify.h"
 #include "platform/options.h"
 #include "platform/power_plot.h"
+#include "platform/power_table.h"
 #include "platform/simulation.h"
 #include "platform/units.h"
 
@@ -186,6 +187,18 @@ int sc_main(int argc, char* argv[]) {
   if (!opts.run.gen_memmap.empty()) {
     try {
       ep::write_memmap(opts.soc, opts.run.gen_memmap);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "edgevp: %s\n", e.what());
+      return ep::exit_code::io;
+    }
+    return 0;
+  }
+  if (!opts.run.gen_power_table.empty()) {
+    try {
+      ep::write_power_table(opts, opts.run.gen_power_table);
+    } catch (const edgevp::core::config_error& e) {
+      std::fprintf(stderr, "edgevp: configuration error: %s\n", e.what());
+      return ep::exit_code::config;
     } catch (const std::exception& e) {
       std::fprintf(stderr, "edgevp: %s\n", e.what());
       return ep::exit_code::io;

@@ -55,6 +55,7 @@ po::options_description run_description() {
       ("emram-image", po::value<std::string>(), "eMRAM contents: read from FILE at start (missing: erased, 0xFF), written back atomically at exit")
 
       ("gen-memmap", po::value<std::string>(), "write edgevp_memmap.h and edgevp_memmap.ld for the configuration into DIR and exit")
+      ("gen-power-table", po::value<std::string>(), "write every power source of the configuration (component, domain, kind, value or table over voltage, as the models derive them) as JSON to FILE and exit; tools/sweep recost uses it")
       ("gdb", po::value<std::string>()->value_name("PORT"), "serve the GDB remote protocol on 127.0.0.1:PORT (0: a free port, printed on stderr); a debugger may attach at any time")
       ("gdb-wait", "with --gdb: hold the CPU at reset until a debugger attaches")
       ("quiet,q", "do not print the end-of-run summary (nor the progress line)")
@@ -407,6 +408,7 @@ parsed_options parse_options(int argc, const char* const* argv) {
   get(vm, "emram-image", r.emram_image);
   if (r.power_interval == sc_core::SC_ZERO_TIME) throw usage_error("option '--power-interval' must be greater than zero");
   get(vm, "gen-memmap", r.gen_memmap);
+  get(vm, "gen-power-table", r.gen_power_table);
   if (vm.count("gdb") != 0) {
     const std::string port = vm["gdb"].as<std::string>();
     char* end = nullptr;
@@ -477,7 +479,7 @@ parsed_options parse_options(int argc, const char* const* argv) {
 
 bool replayed(const std::string& key) {
   static const char* const not_replayed[] = {
-      "help", "version", "config", "config-from-report", "scenario", "gen-memmap", "gdb", "gdb-wait", "quiet", "progress",
+      "help", "version", "config", "config-from-report", "scenario", "gen-memmap", "gen-power-table", "gdb", "gdb-wait", "quiet", "progress",
       "coverify", "report", "vcd", "trace-insn", "power-vcd", "power-csv", "power-plot", "uart-out", "accel-log", "rtl-vcd",
       "emram-image"};
   for (const char* k : not_replayed)

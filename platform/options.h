@@ -66,6 +66,7 @@ struct run_options {
   sc_core::sc_time power_interval = sc_core::sc_time(100, sc_core::SC_US);
   std::string emram_image;
   std::string gen_memmap;
+  std::string gen_power_table;  // --gen-power-table FILE
   std::optional<std::uint16_t> gdb_port;  // --gdb PORT (0: any free port)
   bool gdb_wait = false;
   bool quiet = false;

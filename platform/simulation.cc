@@ -1,5 +1,6 @@
 #include "platform/simulation.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -83,6 +84,26 @@ struct open_region {
   core::power::snapshot energy;
 };
 
+// Adds a closed region to the totals of its name.
+void add_to_totals(std::vector<region_total>& totals, const region_record& r, const core::power::snapshot& from,
+                   const core::power::snapshot& to) {
+  auto it = std::find_if(totals.begin(), totals.end(), [&](const region_total& t) { return t.name == r.name; });
+  if (it == totals.end()) {
+    totals.push_back({r.name, 0, 0.0, 0, 0, 0, std::vector<std::int64_t>(to.source_aj.size(), 0),
+                      std::vector<double>(to.source_basis.size(), 0.0)});
+    it = totals.end() - 1;
+  }
+  ++it->count;
+  it->time_s += r.end_s - r.start_s;
+  it->instructions += r.instructions;
+  it->cycles += r.cycles;
+  it->energy_aj += to.total_aj - from.total_aj;
+  for (std::size_t i = 0; i < it->source_aj.size() && i < from.source_aj.size(); ++i) {
+    it->source_aj[i] += to.source_aj[i] - from.source_aj[i];
+    it->source_basis[i] += to.source_basis[i] - from.source_basis[i];
+  }
+}
+
 power_summary summarise_power(const core::power::monitor& m, const sc_core::sc_time& end) {
   namespace pw = core::power;
   power_summary p;
@@ -98,7 +119,8 @@ power_summary summarise_power(const core::power::monitor& m, const sc_core::sc_t
     r.operations = c->operations();
     for (const pw::source& s : c->sources()) {
       const char unit = s.kind == pw::kind::event ? 'J' : 'W';
-      r.sources.push_back({s.name, pw::kind_name(s.kind), s.events, pw::to_joules(s.energy_aj), format_curve(s.value, unit)});
+      r.sources.push_back({s.name, pw::kind_name(s.kind), s.events, pw::to_joules(s.energy_aj),
+                           format_curve(s.value, unit), s.basis, s.value.is_table()});
     }
     p.components.push_back(std::move(r));
   }
@@ -265,6 +287,7 @@ run_result simulate(const parsed_options& opts) {
       const std::uint64_t ops = e.operations[i] - o.energy.operations[i];
       if (ops != 0) r.operations.emplace_back(comps[i]->name(), ops);
     }
+    add_to_totals(res.region_totals, r, o.energy, e);
     res.regions.push_back(std::move(r));
   };
 
@@ -459,6 +482,36 @@ run_result simulate(const parsed_options& opts) {
   return res;
 }
 
+namespace {
+
+// Region totals by name, each source that changed within them with its energy and basis.
+nlohmann::ordered_json region_totals_json(const std::vector<region_total>& totals, const power_summary& p) {
+  auto out = nlohmann::ordered_json::array();
+  for (const auto& t : totals) {
+    auto srcs = nlohmann::ordered_json::array();
+    std::size_t i = 0;
+    for (const auto& c : p.components)
+      for (const auto& s : c.sources) {
+        if (i < t.source_aj.size() && (t.source_aj[i] != 0 || t.source_basis[i] != 0))
+          srcs.push_back({{"component", c.name},
+                          {"source", s.name},
+                          {"energy_j", core::power::to_joules(t.source_aj[i])},
+                          {"basis", s.table ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(t.source_basis[i])}});
+        ++i;
+      }
+    out.push_back({{"name", t.name},
+                   {"count", t.count},
+                   {"time_s", t.time_s},
+                   {"instructions", t.instructions},
+                   {"cycles", t.cycles},
+                   {"energy_j", core::power::to_joules(t.energy_aj)},
+                   {"sources", srcs}});
+  }
+  return out;
+}
+
+}  // namespace
+
 void write_report(const std::string& path, const parsed_options& opts, const run_result& r) {
   nlohmann::ordered_json j;
   j["edgevp_version"] = EDGEVP_VERSION;
@@ -501,6 +554,7 @@ void write_report(const std::string& path, const parsed_options& opts, const run
   }
   j["regions"] = regions;
   const power_summary& p = r.power;
+  j["region_totals"] = region_totals_json(r.region_totals, p);
   nlohmann::ordered_json pj;
   pj["total_energy_j"] = p.total_j;
   pj["average_power_w"] = p.average_w;
@@ -521,7 +575,12 @@ void write_report(const std::string& path, const parsed_options& opts, const run
   for (const auto& c : p.components) {
     nlohmann::ordered_json srcs = nlohmann::ordered_json::array();
     for (const auto& s : c.sources)
-      srcs.push_back({{"name", s.name}, {"kind", s.kind}, {"value", s.value}, {"events", s.events}, {"energy_j", s.energy_j}});
+      srcs.push_back({{"name", s.name},
+                      {"kind", s.kind},
+                      {"value", s.value},
+                      {"events", s.events},
+                      {"energy_j", s.energy_j},
+                      {"basis", s.table ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s.basis)}});
     comps.push_back({{"name", c.name}, {"domain", c.domain}, {"energy_j", c.energy_j}, {"operations", c.operations},
                      {"sources", srcs}});
   }

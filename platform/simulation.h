@@ -32,6 +32,22 @@ struct power_source_record {
   std::uint64_t events = 0;
   double energy_j = 0;
   std::string value;  // the parameter, as configured
+  double basis = 0;   // energy per unit of value (core::power::source::basis)
+  bool table = false;  // the value is a table over voltage: no basis
+};
+
+// All regions of one name together, with each source's energy and basis, so that a run can be
+// re-costed per region (tools/sweep recost); per-source figures for each region would grow the
+// report with every region the firmware marks.
+struct region_total {
+  std::string name;
+  std::uint64_t count = 0;
+  double time_s = 0;
+  std::uint64_t instructions = 0;
+  std::uint64_t cycles = 0;
+  std::int64_t energy_aj = 0;
+  std::vector<std::int64_t> source_aj;  // as core::power::snapshot, every source in order
+  std::vector<double> source_basis;
 };
 
 struct power_component_record {
@@ -74,6 +90,7 @@ struct run_result {
   std::string message;         // one line describing how the run ended
   std::string uart;            // everything the UART transmitted
   std::vector<region_record> regions;
+  std::vector<region_total> region_totals;  // in order of first appearance
   power_summary power;
   struct worn_row {
     std::uint64_t row = 0, address = 0, writes = 0;

@@ -201,18 +201,35 @@ void monitor::check_curves(const std::vector<operating_point>& opps) const {
 
 // The energy `s` adds over `dt_s` in `d`'s present state (an event source: the events since the
 // last checkpoint; `*counted` gets their running sum). Shared by checkpoint() and estimate_joules().
-double monitor::source_energy(const source& s, const domain& d, const operating_point& op, double vref, double fscale,
-                              double dt_s, std::uint64_t* counted) {
+// `*basis`, when given, gets the same energy per unit of a single-valued curve (0 for a table).
+double monitor::source_energy(const source& s, const domain& d, const operating_point& op, double vref,
+                              double fscale, double dt_s, std::uint64_t* counted, double* basis) {
+  // The basis is the energy with a single value of 1, scaled alike.
+  const auto unit = [&](double exponent, double amount) {
+    if (basis != nullptr)
+      *basis = s.value.is_table() ? 0.0 : curve(1.0).at(op.voltage, vref, exponent) * amount;
+  };
   switch (s.kind) {
     case kind::event: {
       std::uint64_t sum = 0;
       for (const std::uint64_t* p : s.counters) sum += *p;
       *counted = sum;
-      return sum == s.seen ? 0.0 : static_cast<double>(sum - s.seen) * s.value.at(op.voltage, vref, 2.0);
+      if (sum == s.seen) return 0.0;
+      unit(2.0, static_cast<double>(sum - s.seen));
+      return static_cast<double>(sum - s.seen) * s.value.at(op.voltage, vref, 2.0);
     }
-    case kind::background: return d.m_state == state::on ? s.value.at(op.voltage, vref, 2.0) * fscale * dt_s : 0.0;
-    case kind::leakage: return d.powered() ? s.value.at(op.voltage, vref, 1.0) * dt_s : 0.0;
-    case kind::retention: return d.m_state == state::retention ? s.value.at(op.voltage, vref, 0.0) * dt_s : 0.0;
+    case kind::background:
+      if (d.m_state != state::on) return 0.0;
+      unit(2.0, fscale * dt_s);
+      return s.value.at(op.voltage, vref, 2.0) * fscale * dt_s;
+    case kind::leakage:
+      if (!d.powered()) return 0.0;
+      unit(1.0, dt_s);
+      return s.value.at(op.voltage, vref, 1.0) * dt_s;
+    case kind::retention:
+      if (d.m_state != state::retention) return 0.0;
+      unit(0.0, dt_s);
+      return s.value.at(op.voltage, vref, 0.0) * dt_s;
   }
   return 0.0;
 }
@@ -256,11 +273,13 @@ void monitor::checkpoint(sc_core::sc_time t) {
     for (component* c : d.m_components) {
       for (source& s : c->m_sources) {
         std::uint64_t sum = 0;
-        const double e = source_energy(s, d, op, vref, fscale, dt_s, &sum);
+        double basis = 0;
+        const double e = source_energy(s, d, op, vref, fscale, dt_s, &sum, &basis);
         if (s.kind == kind::event) {
           s.events += sum - s.seen;
           s.seen = sum;
         }
+        s.basis += basis;
         if (e == 0) continue;
         const double e_aj = e * 1e18;
         if (!(e_aj < 9.2e18)) m_overflow = true;
@@ -305,6 +324,10 @@ snapshot monitor::take_snapshot() const {
   for (const component* c : m_components) {
     s.component_aj.push_back(c->energy_aj());
     s.operations.push_back(c->operations());
+    for (const source& src : c->m_sources) {
+      s.source_aj.push_back(src.energy_aj);
+      s.source_basis.push_back(src.basis);
+    }
   }
   return s;
 }

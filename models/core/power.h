@@ -82,6 +82,11 @@ struct source {
   std::uint64_t seen = 0;                      // counter sum at the last checkpoint
   std::uint64_t events = 0;                    // events accounted so far
   std::int64_t energy_aj = 0;
+  // What the energy would have been with a value of 1 (J per J/event, or J per W): the events or
+  // seconds it was charged for, with the voltage and frequency scaling of each segment. For a
+  // single-valued curve, energy = value x basis, so another value re-costs the run without
+  // re-simulating it (tools/sweep recost). A table has no such factor: its basis stays 0.
+  double basis = 0;
 };
 
 class domain;
@@ -176,6 +181,9 @@ struct snapshot {
   std::vector<std::int64_t> component_aj;  // as monitor::components()
   std::vector<std::uint64_t> operations;   // as monitor::components()
   std::array<std::int64_t, kind_count> kind_aj{};
+  // Every source of every component, in order (component by component): energy and basis.
+  std::vector<std::int64_t> source_aj;
+  std::vector<double> source_basis;
 };
 
 class monitor {
@@ -222,8 +230,8 @@ class monitor {
   [[nodiscard]] double estimate_joules(sc_core::sc_time t) const;
 
  private:
-  static double source_energy(const source& s, const domain& d, const operating_point& op, double vref, double fscale,
-                              double dt_s, std::uint64_t* counted);
+  static double source_energy(const source& s, const domain& d, const operating_point& op, double vref,
+                              double fscale, double dt_s, std::uint64_t* counted, double* basis = nullptr);
   void sample(sc_core::sc_time t);
 
   operating_point m_ref;

@@ -187,6 +187,40 @@ TEST(PowerMonitor, SnapshotsGiveRegionEnergies) {
   EXPECT_EQ(s1.component_aj[0] - s0.component_aj[0], s1.total_aj - s0.total_aj);
 }
 
+// Re-costing (tools/sweep recost) relies on energy = value x basis for every single-valued
+// source, across operating points and domain states; a table has no basis.
+TEST(PowerMonitor, BasisTimesValueIsTheEnergyOfEverySingleValuedSource) {
+  rig r;
+  r.events = 100;
+  r.mon.checkpoint(sc_time(1, SC_MS));
+  r.mon.set_operating_point({0.4, 50e6}, sc_time(1, SC_MS));
+  r.events += 300;
+  r.mon.checkpoint(sc_time(3, SC_MS));
+  r.mon.set_state(r.d, pw::state::retention, sc_time(3, SC_MS));
+  r.mon.checkpoint(sc_time(4, SC_MS));
+  for (const auto& s : r.comp.sources()) {
+    ASSERT_GT(s.basis, 0) << s.name;
+    EXPECT_NEAR(s.value.value() * s.basis, pw::to_joules(s.energy_aj), 4 * aj) << s.name;
+  }
+  // 100 events at the reference, 300 at half the voltage: 100 + 300 / 4.
+  EXPECT_DOUBLE_EQ(r.comp.sources()[0].basis, 175.0);
+  const pw::snapshot s = r.mon.take_snapshot();
+  ASSERT_EQ(s.source_basis.size(), r.comp.sources().size());
+  EXPECT_DOUBLE_EQ(s.source_basis[0], 175.0);
+  EXPECT_EQ(s.source_aj[0], r.comp.sources()[0].energy_aj);
+}
+
+TEST(PowerMonitor, TableSourcesHaveNoBasis) {
+  rig r;
+  r.comp.set_leakage(pw::curve::table({{0.7, 1e-6}, {0.9, 2e-6}}));
+  r.mon.checkpoint(sc_time(1, SC_MS));
+  for (const auto& s : r.comp.sources())
+    if (s.name == "leakage") {
+      EXPECT_GT(s.energy_aj, 0);
+      EXPECT_EQ(s.basis, 0.0);
+    }
+}
+
 TEST(PowerMonitor, DomainListenersSeeEveryChange) {
   rig r;
   std::string seen;
