@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Builds and runs every test: install what is missing; the CI build (release, warnings are errors)
-# runs unit benches, CLI tests, scenarios, the ISS-vs-QEMU differential test (label diff) and the
-# GDB server tests (label gdb); the sanitizer build (ASan + UBSan) runs the unit benches. Each
-# build's results also go to build/results/<build>.xml (JUnit XML, for CI).
+# runs unit benches, CLI tests, scenarios, the ISS-vs-QEMU differential test (label diff), the
+# GDB server tests (label gdb) and the sweep tool, with a private Slurm cluster (label sweep); the
+# sanitizer build (ASan + UBSan) runs the unit benches. Each build's results also go to build/results/<build>.xml (JUnit XML, for CI).
 # Slow sweeps carry the ctest label "slow" and are left to bench/ (run them with: ctest -L slow).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+# Slurm and munge for the sweep tool's Slurm test (a private single-node cluster, started and
+# stopped by ctest around that test: tests/sweep/CMakeLists.txt).
+scripts/slurm-local.sh install
 jobs=$(nproc)
 # JUnit XML for CI, one file per build.
 results=$PWD/build/results
