@@ -5,9 +5,11 @@ Metrics (columns of results.csv, keys of results.json):
     sim_time_s, instructions, cycles the whole run
     energy_j                         the whole run
     inferences                       how many [metrics] region closed (1 when no region is named)
-    latency_s                        the region's time per closing (the whole run without a region)
+    latency_s                        the region's time per closing (the whole run without a region;
+                                     empty for a job that closed no such region)
     energy_per_inference_j           the region's energy per closing (the whole run without one)
-    accuracy                         from the UART output by the [metrics] accuracy regex
+    accuracy                         from the UART output by the [metrics] accuracy regex (its
+                                     last match; empty when nothing matches)
     tops_per_w                       ops_per_inference / energy_per_inference (end to end)
     energy.COMPONENT_j               per inference (or run), by component (soc.cpu, soc.cim0, ...)
     domain.DOMAIN_j                  per inference (or run), by power domain
@@ -39,8 +41,9 @@ def _region_totals(report, name):
     return None
 
 
-def metrics(report, uart, spec_metrics):
-    """Figures of one finished job."""
+def metrics(report, uart, spec_metrics, meta=None):
+    """Figures of one finished job. A job's meta.ops_per_inference (an axis) overrides the
+    specification's, for sweeps over networks of different sizes."""
     m = {'sim_time_s': report['simulated_time_s'], 'instructions': report['instructions'],
          'cycles': report['cycles'], 'energy_j': report['power']['total_energy_j']}
     comp_domain = {c['name']: c['domain'] for c in report['power']['components']}
@@ -48,13 +51,12 @@ def metrics(report, uart, spec_metrics):
     by_comp = {}
     if region:
         t = _region_totals(report, region)
-        if t is None or t['count'] == 0:
-            raise ValueError(f"no region '{region}' closed in the run")
-        n = t['count']
+        n = t['count'] if t else 0
         m['inferences'] = n
-        m['latency_s'] = t['time_s'] / n
-        m['energy_per_inference_j'] = t['energy_j'] / n
-        for s in t['sources']:
+        # A job that closed no such region (a peak run beside networks) has no per-inference figures.
+        m['latency_s'] = t['time_s'] / n if n else None
+        m['energy_per_inference_j'] = t['energy_j'] / n if n else None
+        for s in t['sources'] if n else []:
             by_comp[s['component']] = by_comp.get(s['component'], 0.0) + s['energy_j'] / n
     else:
         m['inferences'] = 1
@@ -65,14 +67,14 @@ def metrics(report, uart, spec_metrics):
     rx = spec_metrics.get('accuracy')
     if rx:
         found = re.findall(rx, uart)
-        if not found:
-            raise ValueError(f"the UART output has no line matching the accuracy regex {rx!r}")
-        correct, total = (int(x) for x in found[-1])
+        # A job that prints no accuracy (a peak-efficiency run beside networks) has none: a
+        # constraint on accuracy then excludes it.
+        correct, total = (int(x) for x in found[-1]) if found else (0, 0)
         m['accuracy'] = correct / total if total else None
-    ops = spec_metrics.get('ops_per_inference')
+    ops = (meta or {}).get('ops_per_inference') or spec_metrics.get('ops_per_inference')
     if ops:
         e = m['energy_per_inference_j']
-        m['tops_per_w'] = ops / e / 1e12 if e > 0 else None
+        m['tops_per_w'] = ops / e / 1e12 if e else None
     by_dom = {}
     for name, e in sorted(by_comp.items()):
         m[f"energy.{name}_j"] = e
@@ -106,7 +108,7 @@ def collect(sweep_dir, spec, jobs):
                 report = read_json(os.path.join(d, 'report.json'))
                 with open(os.path.join(d, 'uart.txt'), errors='replace') as f:
                     uart = f.read()
-                row.update(metrics(report, uart, spec['metrics']))
+                row.update(metrics(report, uart, spec['metrics'], j.get('meta')))
             except (OSError, ValueError, KeyError) as e:
                 row['status'] = 'failed'
                 row['reason'] = f"results: {e}"
@@ -185,3 +187,35 @@ def config_text(report, row, spec):
         else:
             lines.append(f"{key} = {v}")
     return '\n'.join(lines) + '\n'
+
+
+def _short(v):
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    return os.path.basename(str(v)) if v is not None else '-'
+
+
+def table_text(rows, spec, front, best_id, limit=24):
+    """The done rows as a text table (the front and the best marked); the front alone past `limit`."""
+    done = [r for r in rows if r['status'] == 'done']
+    shown = done if len(done) <= limit else [r for r in done if r['id'] in front]
+    axes = [a['key'] for a in spec['axes'] if not a['key'].startswith('meta.')]
+    label = [k for k in ('meta.label',) if any(k in r for r in done)]
+    cols = label + axes + (['repetition'] if spec['repetitions'] > 1 else [])
+    figs = [('accuracy', 'accuracy', lambda v: f"{100 * v:.1f}%"),
+            ('latency_s', 'latency', lambda v: f"{v * 1e3:.3f}ms"),
+            ('energy_per_inference_j', 'energy/inf', lambda v: f"{v * 1e6:.4f}uJ"),
+            ('tops_per_w', 'TOPS/W', lambda v: f"{v:.4f}")]
+    figs = [f for f in figs if any(r.get(f[0]) is not None for r in shown)]
+    head = [c.replace('meta.', '') for c in cols] + [f[1] for f in figs] + ['']
+    body = []
+    for r in shown:
+        mark = ('front' if r['id'] in front else '') + (' best' if r['id'] == best_id else '')
+        body.append([_short(r.get(c)) for c in cols] +
+                    [f[2](r[f[0]]) if r.get(f[0]) is not None else '-' for f in figs] + [mark.strip()])
+    widths = [max(len(x[i]) for x in [head] + body) for i in range(len(head))]
+    lines = ['  '.join(x[i].rjust(widths[i]) if i >= len(cols) else x[i].ljust(widths[i])
+                       for i in range(len(head))).rstrip() for x in [head] + body]
+    if len(shown) < len(done):
+        lines.append(f"({len(done) - len(shown)} rows off the front not shown: results.csv has them all)")
+    return '\n'.join(lines)

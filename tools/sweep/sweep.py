@@ -81,7 +81,13 @@ def write_results(sp, jobs, d, quiet=False):
               f"{n_pending} pending; results in {os.path.relpath(d)}/results.csv")
         for fj in summary['failed_jobs'][:10]:
             print(f"  failed {fj['id']}: {fj['reason']}")
-        print(f"  Pareto front ({x}, {y}): {', '.join(front) if front else 'none'}")
+        region = sp['metrics'].get('region')
+        missing = sum(1 for r in done if region and not r.get('inferences'))
+        if missing:
+            print(f"  {missing} done job(s) closed no region '{region}': no per-inference figures")
+        if done:
+            print(results.table_text(rows, sp, front, best['id'] if best else None))
+        print(f"  Pareto front ({x}, {y}): {len(front)} job(s)")
         if best:
             metric = sp['select']['minimise'] or sp['select']['maximise']
             print(f"  best under the constraints: {best['id']} ({metric} = {best[metric]:.6g}) -> "
@@ -141,7 +147,9 @@ def cmd_worker(args):
 
 def cmd_results(args):
     sp, jobs, d = load(args)
-    write_results(sp, jobs, d)
+    summary = write_results(sp, jobs, d, quiet=args.table)
+    if args.table:  # the table alone: no paths, no ids (for documentation)
+        print(results.table_text(summary['rows'], sp, summary['pareto']['front'], summary['best']))
     return 0
 
 
@@ -206,23 +214,46 @@ def cmd_plot(args):
     return 0
 
 
-def cmd_fig7(args):
-    import plots
-    sp, _, d = load(args)
-    summary = _rows(d)
-    pts = []
-    for r in summary['rows']:
+def peak_of(d, rows, region):
+    """TOPS/W of the accelerator named by `region` (e.g. cim0.peak_i8w8: component soc.cim0) within
+    that region, from the first done job whose report has it (a cim_peak run in the sweep)."""
+    comp = 'soc.' + region.split('.')[0]
+    for r in rows:
         if r['status'] != 'done':
             continue
+        rep = jobsmod.read_json(os.path.join(jobsmod.job_dir(d, r['id']), 'report.json'))
+        for g in rep['regions']:
+            e = (g.get('energy_by_component_j') or {}).get(comp)
+            if g['name'] == region and e:
+                return g['operations'].get(comp, 0) / e / 1e12
+    raise specmod.SpecError(f"no job of the sweep has region '{region}' with energy in {comp} "
+                            "(add the peak firmware, e.g. cim_peak, to the sweep)")
+
+
+def cmd_fig7(args):
+    """Rows with meta.bits and meta.label are drawn: end to end from tops_per_w, peak from the
+    region meta.peak_region names (the accelerator's own ops / energy there)."""
+    import plots
+    sp, _, d = load(args)
+    rows = _rows(d)['rows']
+    pts = []
+    for r in rows:
         bits = r.get('meta.bits')
-        if bits is None:
+        if r['status'] != 'done' or not bits:
             continue
+        region = r.get('meta.peak_region')
         pts.append({'label': str(r.get('meta.label', r['id'][:8])), 'bits': float(bits),
-                    'tops_per_w_peak': r.get('meta.peak_tops_per_w'), 'tops_per_w_e2e': r.get('tops_per_w')})
+                    'tops_per_w_peak': peak_of(d, rows, region) if region else None,
+                    'tops_per_w_e2e': r.get('tops_per_w')})
     if not pts:
-        raise specmod.SpecError(f"{sp['path']}: fig7 needs axes meta.bits (and meta.label, meta.peak_tops_per_w)")
+        raise specmod.SpecError(f"{sp['path']}: fig7 needs done jobs with axes meta.bits and meta.label "
+                                "(and meta.peak_region for their peak)")
     ref = plots.load_reference(os.path.join(os.path.dirname(os.path.abspath(__file__)), 'reference_chips.csv'))
     plots.plot_fig7(ref, pts, args.out)
+    for p in sorted(pts, key=lambda p: p['label']):
+        peak = f"{p['tops_per_w_peak']:.3g}" if p['tops_per_w_peak'] else '-'
+        e2e = f"{p['tops_per_w_e2e']:.3g}" if p['tops_per_w_e2e'] else '-'
+        print(f"  {p['label']:28s} {p['bits']:4g} bits: peak {peak:>7s} TOPS/W, end to end {e2e:>7s} TOPS/W")
     print(f"sweep: wrote {', '.join(args.out)}")
     return 0
 
@@ -260,11 +291,13 @@ def parser():
     w.add_argument('--edgevp', required=True)
     w.add_argument('--chunk', type=int, required=True)
     w.set_defaults(fn=cmd_worker)
-    for name, fn, hlp in (('results', cmd_results, 'write results.csv, results.json, best.cfg'),
-                          ('status', cmd_status, 'count done, failed and pending jobs')):
-        s = sub.add_parser(name, help=hlp)
-        common(s)
-        s.set_defaults(fn=fn)
+    s = sub.add_parser('results', help='write results.csv, results.json, best.cfg and print the table')
+    common(s)
+    s.add_argument('--table', action='store_true', help='print the table alone (no paths or job ids)')
+    s.set_defaults(fn=cmd_results)
+    s = sub.add_parser('status', help='count done, failed and pending jobs')
+    common(s)
+    s.set_defaults(fn=cmd_status)
     rc = sub.add_parser('recost', help='re-cost finished jobs with other power parameters (no re-simulation)')
     common(rc)
     rc.add_argument('--out', required=True, help='the re-costed sweep directory')

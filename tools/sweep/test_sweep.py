@@ -221,6 +221,53 @@ class LocalBackend(Tmp):
         self.assertIn('energy per inference', text)
 
 
+class Fig7(Tmp):
+    def test_peak_from_the_peak_run_and_end_to_end_from_the_network(self):
+        text = f'''
+[sweep]
+name = "k"
+firmware_dir = "{FW_DIR}"
+combine = "zip"
+[[axis]]
+key = "firmware"
+values = ["{FIRMWARE}", "cim_peak"]
+[[axis]]
+key = "meta.label"
+values = ["mlp analog", "peaks"]
+[[axis]]
+key = "meta.bits"
+values = [8, 0]
+[[axis]]
+key = "meta.peak_region"
+values = ["cim1.peak_i8w8", ""]
+[[axis]]
+key = "meta.ops_per_inference"
+values = [203264, 0]
+[metrics]
+region = "infer"
+accuracy = 'accuracy (\\d+)/(\\d+)'
+'''
+        p = self.write('k.toml', text)
+        d = os.path.join(self.tmp, 'd')
+        self.sweep('run', p, '--dir', d)
+        res = self.results(d)
+        self.assertEqual(res['done'], 2)  # the peak run closes no 'infer' and prints no accuracy: still done
+        peak_row = [r for r in res['rows'] if r['meta.label'] == 'peaks'][0]
+        self.assertIsNone(peak_row['energy_per_inference_j'])
+        self.assertIsNone(peak_row['accuracy'])
+        out = os.path.join(self.tmp, 'f7.svg')
+        r = self.sweep('fig7', p, '--dir', d, '-o', out)
+        line = [ln for ln in r.stdout.splitlines() if 'mlp analog' in ln][0]
+        peak = float(line.split('peak')[1].split('TOPS/W')[0])
+        e2e = float(line.split('end to end')[1].split('TOPS/W')[0])
+        # The peak is the analog CIM alone on a full-array stream: far above the SoC end to end.
+        self.assertGreater(peak, 20 * e2e)
+        net = [r for r in res['rows'] if r['meta.label'] == 'mlp analog'][0]
+        self.assertAlmostEqual(e2e, net['tops_per_w'], places=2)
+        with open(out) as f:
+            self.assertIn('mlp analog', f.read())
+
+
 class Recost(Tmp):
     SET = {'cpu.power.insn.alu': '9pJ', 'sram.power.leakage': '60uW', 'cim1.power.access': '5pJ',
            'cpu.power.background': '80uW'}
