@@ -142,6 +142,32 @@ def csv_text(rows, cols):
     return out.getvalue()
 
 
+def points(rows, spec):
+    """The done jobs by point: with repetitions, one row per point whose metrics are the means over
+    its repetitions (the front, the constraints and the best are judged on them: one lucky seed
+    does not make a configuration); without, the done rows themselves."""
+    done = [r for r in rows if r['status'] == 'done']
+    if spec['repetitions'] == 1:
+        return done
+    keys = [a['key'] for a in spec['axes']]
+    groups = {}
+    for r in done:
+        groups.setdefault(tuple(json.dumps(r.get(k)) for k in keys), []).append(r)
+    out = []
+    for reps in groups.values():
+        p = {'id': reps[0]['id'], 'repetitions': len(reps), 'status': 'done'}
+        for k in keys:
+            p[k] = reps[0].get(k)
+        for k in reps[0]:
+            vals = [r.get(k) for r in reps]
+            if k in p or k in ('repetition', 'reason') or k in HOST_TIME_FIELDS:
+                continue
+            if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in vals):
+                p[k] = sum(vals) / len(vals)
+        out.append(p)
+    return out
+
+
 def satisfies(row, constraints):
     for c in constraints:
         v = row.get(c['metric'])
@@ -155,12 +181,13 @@ def satisfies(row, constraints):
 
 
 def best(rows, spec):
-    """The done row that is best under the constraints, or None."""
+    """The point (a done row, or the means of a point's repetitions) that is best under the
+    constraints, or None."""
     sel = spec['select']
     metric = sel['minimise'] or sel['maximise']
     if not metric:
         return None
-    ok = [r for r in rows if r['status'] == 'done' and satisfies(r, spec['constraints'])
+    ok = [r for r in points(rows, spec) if satisfies(r, spec['constraints'])
           and isinstance(r.get(metric), (int, float))]
     if not ok:
         return None
@@ -176,6 +203,8 @@ def config_text(report, row, spec):
              f"# minimising {spec['select']['minimise']}" if spec['select']['minimise']
              else f"# maximising {spec['select']['maximise']}",
              "# Written by tools/sweep from the job's report: run it with edgevp --config FILE FIRMWARE."]
+    if row.get('repetitions', 1) > 1:
+        lines.insert(-1, f"# Judged on the means over its {row['repetitions']} repetitions; the seed below is the first's.")
     for key, e in report['configuration'].items():
         if e.get('origin') == 'default' or key.startswith('scenario.') or key.startswith('expect.') \
                 or key in RUN_KEYS:
@@ -196,12 +225,12 @@ def _short(v):
 
 
 def table_text(rows, spec, front, best_id, limit=24):
-    """The done rows as a text table (the front and the best marked); the front alone past `limit`."""
-    done = [r for r in rows if r['status'] == 'done']
+    """The points as a text table (the front and the best marked); the front alone past `limit`."""
+    done = points(rows, spec)
     shown = done if len(done) <= limit else [r for r in done if r['id'] in front]
     axes = [a['key'] for a in spec['axes'] if not a['key'].startswith('meta.')]
     label = [k for k in ('meta.label',) if any(k in r for r in done)]
-    cols = label + axes + (['repetition'] if spec['repetitions'] > 1 else [])
+    cols = label + axes + (['repetitions'] if spec['repetitions'] > 1 else [])
     figs = [('accuracy', 'accuracy', lambda v: f"{100 * v:.1f}%"),
             ('latency_s', 'latency', lambda v: f"{v * 1e3:.3f}ms"),
             ('energy_per_inference_j', 'energy/inf', lambda v: f"{v * 1e6:.4f}uJ"),
@@ -217,5 +246,7 @@ def table_text(rows, spec, front, best_id, limit=24):
     lines = ['  '.join(x[i].rjust(widths[i]) if i >= len(cols) else x[i].ljust(widths[i])
                        for i in range(len(head))).rstrip() for x in [head] + body]
     if len(shown) < len(done):
-        lines.append(f"({len(done) - len(shown)} rows off the front not shown: results.csv has them all)")
+        lines.append(f"({len(done) - len(shown)} points off the front not shown: results.csv has them all)")
+    if spec['repetitions'] > 1:
+        lines.append(f"(means over each point's repetitions; results.csv has every job)")
     return '\n'.join(lines)

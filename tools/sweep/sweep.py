@@ -61,13 +61,15 @@ def write_results(sp, jobs, d, quiet=False):
     import plots
     x, y = sp['select']['pareto']
     done = [r for r in rows if r['status'] == 'done']
-    front = [done[i]['id'] for i in plots.pareto_front(done, x, y)]
+    pts = results.points(rows, sp)
+    front = [pts[i]['id'] for i in plots.pareto_front(pts, x, y)]
     best = results.best(rows, sp)
     summary = {'sweep': sp['name'], 'spec': sp['path'], 'jobs': len(jobs), 'done': len(done),
                'failed': sum(r['status'] == 'failed' for r in rows), 'pending': n_pending,
                'columns': cols, 'rows': rows, 'pareto': {'x': x, 'y': y, 'front': front},
                'constraints': sp['constraints'], 'best': best['id'] if best else None,
-               'failed_jobs': [{'id': r['id'], 'reason': r['reason']} for r in rows if r['status'] == 'failed']}
+               'failed_jobs': [{'id': r['id'], 'reason': r['reason']} for r in rows if r['status'] == 'failed'],
+               'points': pts if sp['repetitions'] > 1 else None}
     jobsmod.write_json_atomic(os.path.join(d, 'results.json'), summary)
     best_cfg = os.path.join(d, 'best.cfg')
     if best:

@@ -191,6 +191,22 @@ class LocalBackend(Tmp):
         self.assertIsNone(self.results(d)['best'])
         self.assertFalse(os.path.exists(cfg))
 
+    def test_repetitions_are_judged_on_their_means(self):
+        d = os.path.join(self.tmp, 'd')
+        p = self.write('s.toml', spec_text(bits='[4, 8]', extra='repetitions = 3\nseed_key = "cim1.seed"'))
+        self.sweep('run', p, '--dir', d)
+        res = self.results(d)
+        self.assertEqual(res['done'], 6)
+        self.assertEqual(len(res['points']), 2)
+        for pt in res['points']:
+            reps = [r for r in res['rows'] if r['cim1.adc_bits'] == pt['cim1.adc_bits']]
+            self.assertEqual(len(reps), 3)
+            self.assertAlmostEqual(pt['accuracy'], sum(r['accuracy'] for r in reps) / 3)
+        if res['best']:
+            self.assertIn(res['best'], [pt['id'] for pt in res['points']])
+            best = [pt for pt in res['points'] if pt['id'] == res['best']][0]
+            self.assertGreaterEqual(best['accuracy'], 0.5)
+
     def test_results_csv_has_the_metrics(self):
         d = os.path.join(self.tmp, 'd')
         p = self.write('s.toml', spec_text(bits='[8]'))
