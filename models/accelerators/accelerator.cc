@@ -76,6 +76,15 @@ bool job::transfer(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data
   std::uint64_t done = 0;
   while (done < len) {
     const auto n = static_cast<unsigned>(std::min(burst, len - done));
+    // The START's DMA budget (the completion of work begun before a failure is not charged: it
+    // is one transfer's worth at most).
+    if (!failed()) {
+      m_owner.m_dma_blocks += (n + dma_block - 1) / dma_block;
+      if (m_owner.m_dma_blocks > max_job_dma) {
+        fail(error::chain, addr + done);
+        return false;
+      }
+    }
     tlm::tlm_generic_payload tx;
     tx.set_command(cmd);
     tx.set_address(addr + done);
@@ -213,6 +222,7 @@ void accelerator::start(const sc_core::sc_time& at) {
   m_job_descriptors = 0;
   m_ops_pending = 0;
   m_work = 0;
+  m_dma_blocks = 0;
   m_end = sc_core::sc_max_time();  // busy for any register read during the chain
   struct chain_guard {
     bool& flag;

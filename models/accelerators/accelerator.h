@@ -47,7 +47,8 @@ class job {
   [[nodiscard]] bool failed() const { return m_error != error::none; }
 
   // DMA through the interconnect. `t`: in, the earliest start; out, when the transfer ends.
-  // On an error response the job fails with error::dma (ERR_ADDR = the transaction's address).
+  // On an error response the job fails with error::dma (ERR_ADDR = the transaction's address);
+  // past the START's DMA budget (max_job_dma) with error::chain, before the transaction.
   bool read(std::uint64_t addr, void* data, std::uint64_t len, sc_core::sc_time& t);
   // `after_failure`: the write completes work begun before the job failed (a pipeline's earlier
   // stage); it runs although the job has failed, and the first error stays the one reported.
@@ -168,6 +169,7 @@ class accelerator : public device {
   std::uint64_t m_job_descriptors = 0;
   std::uint64_t m_job_cycles = 0;  // at the clock of the START
   std::uint64_t m_work = 0;
+  std::uint64_t m_dma_blocks = 0;  // against max_job_dma
   bool m_in_chain = false;
   std::uint64_t m_ops_pending = 0;
   sc_core::sc_event m_done{"done"};

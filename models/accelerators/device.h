@@ -52,7 +52,7 @@ enum class error : std::uint8_t {
   busy = 6,       // START while busy
   dma = 7,        // a DMA transfer got an error response
   param = 8,      // other malformed field
-  chain = 9,      // too many chained descriptors, or more work than one START may ask for
+  chain = 9,      // too many chained descriptors, or more work or DMA than one START may ask for
   event = 10,     // a malformed event stream (SNN: unknown word, time going back, no end)
   overflow = 11,  // an output buffer too small for what the job produces
 };
@@ -63,6 +63,14 @@ inline constexpr std::size_t max_chain = 65536;
 // Work one START may ask for (MACs, or what a kind counts as work): a chain beyond it ends with
 // error::chain instead of keeping the host busy for hours inside one register write.
 inline constexpr std::uint64_t max_job_work = std::uint64_t{1} << 33;
+// DMA one START may move, in blocks of dma_block bytes (a transfer of n bytes counts
+// ceil(n / dma_block), descriptor fetches included): past it the transfer is not made and the job
+// ends with error::chain (ERR_ADDR: the transfer's address). With max_chain and max_job_work it
+// bounds what one register write can cost the host (about 3 s of DMA; the interconnect's
+// calendars stay bounded too: router.h), whatever the chain holds, loops included. The
+// repository's largest job moves about 2000 blocks.
+inline constexpr std::uint64_t dma_block = 64;
+inline constexpr std::uint64_t max_job_dma = std::uint64_t{1} << 22;
 inline constexpr unsigned max_descriptor_words = 64;
 
 // The contract's register offsets: the TLM engine declares its registers at them, the benches

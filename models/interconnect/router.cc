@@ -106,6 +106,13 @@ void router::b_transport(int id, tlm::tlm_generic_payload& tx, sc_core::sc_time&
   }
   it = busy.erase(it, last);
   busy.insert(it, {lo, hi});
+  if (busy.size() > max_calendar) {
+    // Merge neighbours pairwise (the gaps between them are lost): half the entries, bounded memory.
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < busy.size(); i += 2, ++k)
+      busy[k] = {busy[i].first, i + 1 < busy.size() ? busy[i + 1].second : busy[i].second};
+    busy.resize(k);
+  }
 }
 
 bool router::get_direct_mem_ptr(int id, tlm::tlm_generic_payload& tx, tlm::tlm_dmi& dmi) {

@@ -9,6 +9,12 @@
 // once the target has served it, so one that starts in a gap too short for it overlaps the next
 // reservation - the usual LT approximation.
 //
+// The calendar of a target holds at most max_calendar reservations: past that (an initiator that
+// plans far ahead while simulated time stands still, e.g. a long accelerator job) neighbouring
+// reservations are merged pairwise, so the gaps between them are lost - a later transaction that
+// would have fitted there waits for the end of the merged one instead. Memory stays bounded; no
+// workload of the repository comes near the limit (its largest calendar holds about 2000).
+//
 // A transaction of n bytes moves ceil(n / width) beats; beats after the first add a bus cycle each.
 // Unmapped addresses answer TLM_ADDRESS_ERROR_RESPONSE. DMI requests and debug transport are
 // forwarded with the address translated both ways; a DMI region carries its target's latency but
@@ -21,6 +27,7 @@
 // hop latency is given at the reference frequency and scales with DVFS.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -50,6 +57,9 @@ struct router_config {
   sc_core::sc_time cycle = sc_core::sc_time(10, sc_core::SC_NS);  // bus cycle without a clock
   router_power power;
 };
+
+// Reservations one target's calendar keeps before it merges neighbours (see above).
+inline constexpr std::size_t max_calendar = 16384;
 
 struct target_stats {
   std::uint64_t transactions = 0;
@@ -82,7 +92,7 @@ class router : public sc_core::sc_module {
     // When the target is busy: disjoint intervals sorted by start, merged when they touch, dropped
     // once simulated time has passed them. A calendar rather than one "busy until": temporally
     // decoupled initiators issue out of time order (a DMA engine plans ahead), and a transaction
-    // that fits in a gap before a later reservation takes it.
+    // that fits in a gap before a later reservation takes it. At most max_calendar entries.
     std::vector<std::pair<sc_core::sc_time, sc_core::sc_time>> busy;
     target_stats stats;
   };

@@ -249,6 +249,50 @@ TEST(cim_digital, a_job_beyond_the_work_budget_is_a_chain_error_at_once) {
   EXPECT_EQ(f.b.dev->operations(), 0u);
 }
 
+// A descriptor linked to itself runs inside one register write: the START's DMA budget
+// (max_job_dma blocks) ends it with CHAIN after a number of descriptors known from the
+// descriptor's traffic, long before max_chain, whatever each descriptor asks for.
+TEST(cim_digital, a_self_linked_mvm_ends_with_a_chain_error_within_the_dma_budget) {
+  cim_fixture f(make("cim-digital"));
+  f.load(std::vector<std::int8_t>(1, 3), 0, 1, 0, 1, 8);
+  mvm_args a;
+  a.rows = 1;
+  a.cols = 1;
+  a.batch = edgevp::accel::cim::max_batch;  // 65536 vectors of one byte in, one byte out
+  a.in_stride = 0;
+  a.out_stride = 0;
+  std::vector<std::uint32_t> d = mvm_desc(a);
+  d[1] = static_cast<std::uint32_t>(desc_addr);          // next: itself
+  const std::uint32_t before = f.b.rd(reg::jobs).value;  // the LOAD
+  f.b.poke_words(desc_addr, d);
+  f.b.run(desc_addr, sc_time(100, sc_core::SC_SEC));  // until the job has ended
+  EXPECT_EQ(f.b.err_code(), unsigned(error::chain));
+  // Per descriptor: its header, the rest of it, then a read and a write per vector, one block each.
+  const std::uint64_t per_desc = 2 + 2ull * a.batch;
+  EXPECT_EQ(f.b.rd(reg::jobs).value - before, edgevp::accel::max_job_dma / per_desc);
+  EXPECT_EQ(f.b.dev->last_job().descriptors, edgevp::accel::max_job_dma / per_desc);
+  EXPECT_EQ(f.b.rd(reg::err_desc).value, static_cast<std::uint32_t>(desc_addr));
+  // The interconnect's calendar stayed bounded although simulated time stood still.
+  for (const auto& r : f.b.bus.ranges())
+    EXPECT_LE(r.busy.size(), edgevp::interconnect::max_calendar) << r.name;
+}
+
+TEST(cim_digital, a_self_linked_load_ends_with_a_chain_error_within_the_dma_budget) {
+  cim_fixture f(make("cim-digital"));
+  f.b.poke(w_addr, random_bytes(256 * 256, 5).data(), 256 * 256);
+  std::vector<std::uint32_t> d = load_desc(0, 256, 0, 256, 8, 256);
+  d[1] = static_cast<std::uint32_t>(desc_addr);
+  f.b.poke_words(desc_addr, d);
+  f.b.run(desc_addr, sc_time(100, sc_core::SC_SEC));  // until the job has ended
+  EXPECT_EQ(f.b.err_code(), unsigned(error::chain));
+  // Per descriptor: its header, the rest of it, then 64 KiB of weights in 64-byte blocks.
+  const std::uint64_t per_desc = 2 + 256 * 256 / edgevp::accel::dma_block;
+  EXPECT_EQ(f.b.rd(reg::jobs).value, edgevp::accel::max_job_dma / per_desc);
+  EXPECT_EQ(f.b.rd(reg::err_desc).value, static_cast<std::uint32_t>(desc_addr));
+  for (const auto& r : f.b.bus.ranges())
+    EXPECT_LE(r.busy.size(), edgevp::interconnect::max_calendar) << r.name;
+}
+
 TEST(cim_digital, power_off_loses_the_weights) {
   cim_fixture f(make("cim-digital"));
   f.load(std::vector<std::int8_t>(16 * 4, 3), 0, 16, 0, 4, 8);

@@ -272,6 +272,23 @@ TEST_F(router, transactions_to_different_targets_do_not_wait) {
   EXPECT_EQ(t.range_of("ram").stats.wait_time, SC_ZERO_TIME);
 }
 
+TEST_F(router, a_calendar_planned_far_ahead_stays_bounded) {
+  bench& t = b();
+  // Simulated time stands still while an initiator reserves ever later, disjoint slots (what a
+  // long accelerator job does inside one register write): one entry each until the limit.
+  const sc_time step(100, SC_NS);
+  const std::size_t n = 3 * edgevp::interconnect::max_calendar;
+  for (std::size_t i = 0; i < n; ++i)
+    t.cpu.access(tlm::TLM_READ_COMMAND, ram_base, 4, 0, step * static_cast<double>(i));
+  EXPECT_LE(t.range_of("ram").busy.size(), edgevp::interconnect::max_calendar);
+  EXPECT_GE(t.range_of("ram").busy.size(), edgevp::interconnect::max_calendar / 2);
+  EXPECT_EQ(t.range_of("ram").stats.transactions, n);
+  // The reservations still cover the first and the last transaction.
+  EXPECT_EQ(t.range_of("ram").busy.front().first, hop);
+  EXPECT_EQ(t.range_of("ram").busy.back().second,
+            step * static_cast<double>(n - 1) + hop + ram_range_latency + ram_read);
+}
+
 // ------------------------------------------------------------------ DMI
 
 TEST_F(router, dmi_is_translated_to_global_addresses) {

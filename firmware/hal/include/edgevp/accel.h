@@ -91,7 +91,7 @@
 #define ACCEL_ERR_BUSY      (int)EDGEVP_ACCEL_ERR_BUSY /* START while a job runs */
 #define ACCEL_ERR_DMA       (int)EDGEVP_ACCEL_ERR_DMA /* a DMA transfer got an error response (ERR_ADDR: its address) */
 #define ACCEL_ERR_PARAM     (int)EDGEVP_ACCEL_ERR_PARAM /* any other malformed field */
-#define ACCEL_ERR_CHAIN     (int)EDGEVP_ACCEL_ERR_CHAIN /* more than 65536 chained descriptors */
+#define ACCEL_ERR_CHAIN     (int)EDGEVP_ACCEL_ERR_CHAIN /* more than 65536 chained descriptors, 2^33 MACs or 2^22 DMA blocks of 64 bytes */
 #define ACCEL_ERR_EVENT     (int)EDGEVP_ACCEL_ERR_EVENT /* a malformed event stream (ERR_ADDR: the word) */
 #define ACCEL_ERR_OVERFLOW  (int)EDGEVP_ACCEL_ERR_OVERFLOW /* an output buffer too small for the job */
 
