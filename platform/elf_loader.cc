@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <vector>
 
 namespace edgevp::platform {
 
@@ -55,7 +56,7 @@ class elf_file {
 
 }  // namespace
 
-elf_image load_elf(const std::string& path, const bus_writer& write) {
+elf_image load_elf(const std::string& path, const bus_writer& write, const memory_check& not_memory) {
   elf_file f(path);
   Elf* e = f.elf();
   if (elf_kind(e) != ELF_K_ELF) f.fail("not an ELF file");
@@ -73,6 +74,15 @@ elf_image load_elf(const std::string& path, const bus_writer& write) {
   if (eh.e_machine != EM_RISCV)
     f.fail("ELF machine is " + std::to_string(eh.e_machine) + ", not RISC-V (" + std::to_string(EM_RISCV) + ")");
   if (eh.e_type != ET_EXEC) f.fail("not an executable ELF image (e_type " + std::to_string(eh.e_type) + ")");
+  const unsigned version = eh.e_version != EV_CURRENT ? eh.e_version : static_cast<unsigned char>(ident[EI_VERSION]);
+  if (version != EV_CURRENT)
+    f.fail("ELF version is " + std::to_string(version) + ", not " + std::to_string(EV_CURRENT) +
+           " (EV_CURRENT): corrupt ELF header");
+  // The program header entries must be what they say (a 32-bit image's are 32 bytes), or each
+  // would be read from the wrong place.
+  if (eh.e_phnum != 0 && eh.e_phentsize != sizeof(Elf32_Phdr))
+    f.fail("program header entry size (e_phentsize) is " + std::to_string(eh.e_phentsize) + ", not " +
+           std::to_string(sizeof(Elf32_Phdr)) + ": corrupt ELF header");
 
   // Header tables must lie inside the file: a file cut short is named as truncated, even when the
   // loadable bytes happen to survive.
@@ -93,7 +103,13 @@ elf_image load_elf(const std::string& path, const bus_writer& write) {
   elf_image img;
   img.path = path;
   img.entry = static_cast<std::uint32_t>(eh.e_entry);
-  unsigned loaded = 0;
+  // Every loadable segment is checked before any is written: sizes, the file, the address space,
+  // overlaps (the later one would silently overwrite the earlier) and what lies at its addresses.
+  struct load_seg {
+    GElf_Phdr ph;
+    std::string name;
+  };
+  std::vector<load_seg> segs;
   for (std::size_t i = 0; i < phnum; ++i) {
     GElf_Phdr ph;
     if (gelf_getphdr(e, static_cast<int>(i), &ph) == nullptr)
@@ -105,6 +121,28 @@ elf_image load_elf(const std::string& path, const bus_writer& write) {
     if (ph.p_offset > raw_size || ph.p_filesz > raw_size - ph.p_offset)
       f.fail(seg + ": extends past the end of the file (truncated image?)");
     if (ph.p_paddr + ph.p_memsz > 0x100000000ull) f.fail(seg + ": beyond the 32-bit address space");
+    if (not_memory) {
+      if (const std::string what = not_memory(static_cast<std::uint32_t>(ph.p_paddr), ph.p_memsz);
+          !what.empty())
+        f.fail(seg + ": lies in " + what + ", not in a memory (only memories can be loaded)");
+    }
+    segs.push_back({ph, seg});
+  }
+  {
+    // Overlaps: in address order, each segment must end before the next begins.
+    std::vector<const load_seg*> by_addr;
+    for (const load_seg& ls : segs) by_addr.push_back(&ls);
+    std::stable_sort(by_addr.begin(), by_addr.end(),
+                     [](const load_seg* a, const load_seg* b) { return a->ph.p_paddr < b->ph.p_paddr; });
+    for (std::size_t k = 1; k < by_addr.size(); ++k)
+      if (by_addr[k]->ph.p_paddr < by_addr[k - 1]->ph.p_paddr + by_addr[k - 1]->ph.p_memsz)
+        f.fail(by_addr[k]->name + " overlaps " + by_addr[k - 1]->name +
+               ": a corrupt image (loadable segments must not share addresses)");
+  }
+  unsigned loaded = 0;
+  for (const load_seg& ls : segs) {
+    const GElf_Phdr& ph = ls.ph;
+    const std::string& seg = ls.name;
     const auto addr = static_cast<std::uint32_t>(ph.p_paddr);
     const std::size_t fsz = ph.p_filesz;
     if (fsz > 0) {

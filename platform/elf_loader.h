@@ -1,6 +1,7 @@
 // edgevp: ELF image loading through libelf.
 //
-// Checks that the file is a 32-bit little-endian RISC-V executable, writes each PT_LOAD segment
+// Checks that the file is a 32-bit little-endian RISC-V executable (ELF version 1, 32-byte program
+// header entries) whose loadable segments do not overlap, writes each PT_LOAD segment
 // through a debug-transport writer (the bus), so a segment outside every memory is an error naming
 // its address, and zero-fills the rest of each segment. Reads the symbol table for `tohost` /
 // `fromhost` (riscv-tests HTIF) and keeps the symbols for later use (region names, debugger).
@@ -40,7 +41,14 @@ struct elf_image {
 // Writes `len` bytes at `addr`; returns how many bytes were accepted (fewer = outside memory).
 using bus_writer = std::function<std::size_t(std::uint32_t addr, const unsigned char* data, std::size_t len)>;
 
-// Throws image_error with a message naming the file and the problem.
-elf_image load_elf(const std::string& path, const bus_writer& write);
+// What lies at [addr, addr + len) when it is not wholly memory: the name of the register window
+// it touches (e.g. "the register window of uart"), or "" when it is memory (or nothing: the
+// writer then finds it outside every memory).
+using memory_check = std::function<std::string(std::uint32_t addr, std::uint64_t len)>;
+
+// Throws image_error with a message naming the file and the problem: besides a malformed file,
+// loadable segments that overlap one another, and (with `not_memory`) a segment in a register
+// window. Nothing is written unless every segment passes.
+elf_image load_elf(const std::string& path, const bus_writer& write, const memory_check& not_memory = {});
 
 }  // namespace edgevp::platform

@@ -424,9 +424,17 @@ std::size_t soc::debug_read(std::uint32_t addr, unsigned char* data, std::size_t
 }
 
 elf_image soc::load(const std::string& path) {
-  elf_image img = load_elf(path, [this](std::uint32_t a, const unsigned char* d, std::size_t n) {
-    return debug_write(a, d, n);
-  });
+  // Only memories are loaded: a segment in a register window would be register writes.
+  const auto not_memory = [this](std::uint32_t a, std::uint64_t n) -> std::string {
+    for (const auto& r : bus.ranges()) {
+      if (r.name == "rom" || r.name == "sram" || r.name == "emram") continue;
+      if (a < r.base + r.size && r.base < a + n) return "the register window of " + r.name;
+    }
+    return "";
+  };
+  elf_image img = load_elf(
+      path, [this](std::uint32_t a, const unsigned char* d, std::size_t n) { return debug_write(a, d, n); },
+      not_memory);
   const std::uint64_t rom_base = m_cfg.rom.base;
   bool covers_reset = false;
   for (const auto& s : img.segments)

@@ -17,3 +17,31 @@ printf 'abcd' > "$out/short.img"   # an eMRAM image of the wrong size
 printf 'sram.size = lots\n' > "$out/bad_value.cfg"
 printf 'sram.size = 64KiB\n' > "$out/first.cfg"
 printf 'sram.size = 1KiB\n' > "$out/second.cfg"
+# Header fields and program headers the loader must refuse (python: offsets from the image's own
+# headers): e_version 0, e_phentsize 16 and 64, two PT_LOAD segments that overlap, a PT_LOAD
+# segment inside a register window (syscon at 0x10001000: its bytes would be register writes).
+python3 - "$good" "$out" <<'PY'
+import struct, sys
+good, out = sys.argv[1], sys.argv[2]
+img = bytearray(open(good, 'rb').read())
+def save(name, data):
+    open(out + '/' + name, 'wb').write(data)
+def patched(offset, fmt, value):
+    b = bytearray(img); struct.pack_into(fmt, b, offset, value); return b
+save('version0.elf', patched(20, '<I', 0))           # e_version
+save('phentsize16.elf', patched(42, '<H', 16))       # e_phentsize
+save('phentsize64.elf', patched(42, '<H', 64))
+phoff, = struct.unpack_from('<I', img, 28)
+phentsize, phnum = struct.unpack_from('<HH', img, 42)
+loads = [i for i in range(phnum)
+         if struct.unpack_from('<I', img, phoff + i * phentsize)[0] == 1
+         and struct.unpack_from('<I', img, phoff + i * phentsize + 20)[0] > 0]   # PT_LOAD, p_memsz
+first, second = loads[0], loads[1]
+paddr0, = struct.unpack_from('<I', img, phoff + first * phentsize + 12)
+def moved(i, addr):   # p_vaddr and p_paddr of program header i
+    b = bytearray(img)
+    struct.pack_into('<II', b, phoff + i * phentsize + 8, addr, addr)
+    return b
+save('overlap.elf', moved(second, paddr0 + 0x100))   # the second segment inside the first
+save('in_registers.elf', moved(second, 0x10001000))  # the second segment on the syscon's registers
+PY
