@@ -1,5 +1,6 @@
 #include "platform/options.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
@@ -32,7 +33,7 @@ po::options_description run_description() {
       ("help,h", "print this help and exit")
       ("version", "print the version and exit")
       ("config,c", po::value<std::vector<std::string>>()->composing(),
-       "read options from a .cfg file (`key = value` lines; repeatable, later files win; the command line wins over all)")
+       "read options from a .cfg file (`key = value` lines; repeatable, later files win; the command line wins over all); inside a file, `config = FILE` includes FILE (relative to the including file, whose own keys win; repeatable, later includes win; a cycle is an error)")
       ("config-from-report", po::value<std::string>(), "take the configuration of the run that wrote the JSON report FILE (its `configuration` section: every key with its value and origin) as the lowest-priority source, so `edgevp --config-from-report run.json` reruns it; outputs (--report, --vcd, ...) are not taken")
       ("scenario", po::value<std::string>(), "run a scenario file (configuration + firmware + expectations) and check it")
       ("firmware", po::value<std::string>(), "firmware ELF image (also the positional argument)")
@@ -93,6 +94,64 @@ po::options_description all_description(const instance_decls& decls = {}) {
   po::options_description all;
   all.add(run_description()).add(soc_description()).add(scenario_description()).add(instance_description(decls));
   return all;
+}
+
+// The files a configuration file stands for, highest priority first: the file itself, then what
+// it includes (`config = FILE` lines, relative to it; the last include first), each followed by its
+// own includes. `strict`: a missing included file, a cycle or a chain deeper than 16 is a usage
+// error naming the including file; otherwise (the discovery pass) such an include is skipped and
+// the strict pass reports it.
+void expand_includes(const std::string& path, bool strict, std::vector<std::string>& out,
+                     std::vector<std::string>& chain) {
+  out.push_back(path);
+  if (!core::unreadable_file(path).empty()) return;
+  std::ifstream in(path);
+  if (!in) return;
+  std::vector<std::string> includes;
+  try {
+    po::options_description only("includes");
+    only.add_options()("config", po::value<std::vector<std::string>>()->composing(), "");
+    for (const po::option& o : po::parse_config_file(in, only, true).options)
+      if (o.string_key == "config")
+        for (const std::string& v : o.value) includes.push_back(v);
+  } catch (const po::error&) {
+    return;  // parse_file reports it
+  }
+  const auto real = [](const std::string& p) {
+    char* r = ::realpath(p.c_str(), nullptr);
+    if (r == nullptr) return p;
+    std::string s(r);
+    std::free(r);
+    return s;
+  };
+  chain.push_back(real(path));
+  const auto slash = path.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? "" : path.substr(0, slash + 1);
+  for (auto it = includes.rbegin(); it != includes.rend(); ++it) {
+    const std::string inc = !it->empty() && (*it)[0] == '/' ? *it : dir + *it;
+    const std::string where = path + ": config = '" + *it + "': ";
+    if (const std::string why = core::unreadable_file(inc); !why.empty()) {
+      if (strict) throw usage_error(where + "cannot read configuration file '" + inc + "': it " + why);
+      continue;
+    }
+    if (std::find(chain.begin(), chain.end(), real(inc)) != chain.end()) {
+      if (strict)
+        throw usage_error(where + "an include cycle ('" + inc + "' includes itself, directly or not)");
+      continue;
+    }
+    if (chain.size() >= 16) {
+      if (strict) throw usage_error(where + "includes nested deeper than 16 files");
+      continue;
+    }
+    expand_includes(inc, strict, out, chain);
+  }
+  chain.pop_back();
+}
+
+std::vector<std::string> with_includes(const std::string& path, bool strict) {
+  std::vector<std::string> out, chain;
+  expand_includes(path, strict, out, chain);
+  return out;
 }
 
 po::parsed_options parse_file(const std::string& path, const po::options_description& desc) {
@@ -294,7 +353,10 @@ instance_decls discover_instances(int argc, const char* const* argv) {
         if (key.size() > 5 && key.compare(key.size() - 5, 5, ".kind") == 0) report_kinds.emplace_back(key, values.front());
       }
     }
-    for (const std::string& f : files) {
+    std::vector<std::string> expanded;
+    for (const std::string& f : files)
+      for (const std::string& g : with_includes(f, false)) expanded.push_back(g);
+    for (const std::string& f : expanded) {
       if (!core::unreadable_file(f).empty()) continue;  // pass 2 says why
       std::ifstream in(f);
       if (!in) continue;
@@ -359,11 +421,13 @@ parsed_options parse_options(int argc, const char* const* argv) {
   }
   if (vm.count("config") != 0) {
     p.run.configs = vm["config"].as<std::vector<std::string>>();
-    for (auto it = p.run.configs.rbegin(); it != p.run.configs.rend(); ++it) store(parse_file(*it, desc), "file", *it);
+    for (auto it = p.run.configs.rbegin(); it != p.run.configs.rend(); ++it)
+      for (const std::string& f : with_includes(*it, true)) store(parse_file(f, desc), "file", f);
   }
   if (vm.count("scenario") != 0) {
     p.run.scenario = vm["scenario"].as<std::string>();
-    store(parse_file(p.run.scenario, desc), "scenario", p.run.scenario);
+    for (const std::string& f : with_includes(p.run.scenario, true))
+      store(parse_file(f, desc), "scenario", f);
   }
   if (vm.count("config-from-report") != 0) {
     p.run.config_from_report = vm["config-from-report"].as<std::string>();

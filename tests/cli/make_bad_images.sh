@@ -17,6 +17,15 @@ printf 'abcd' > "$out/short.img"   # an eMRAM image of the wrong size
 printf 'sram.size = lots\n' > "$out/bad_value.cfg"
 printf 'sram.size = 64KiB\n' > "$out/first.cfg"
 printf 'sram.size = 1KiB\n' > "$out/second.cfg"
+# Includes (`config = FILE` inside a file, relative to it): applied, overridden by the including
+# file, a cycle, a missing file.
+mkdir -p "$out/inc"
+printf 'sram.size = 1KiB   # included\n' > "$out/inc/base.cfg"
+printf 'config = inc/base.cfg\n' > "$out/include.cfg"
+printf 'sram.size = 512KiB\nconfig = inc/base.cfg\n' > "$out/include_overridden.cfg"
+printf 'config = cycle_b.cfg\n' > "$out/inc/cycle_a.cfg"
+printf 'config = cycle_a.cfg\n' > "$out/inc/cycle_b.cfg"
+printf 'config = inc/nope.cfg\n' > "$out/include_missing.cfg"
 # Header fields and program headers the loader must refuse (python: offsets from the image's own
 # headers): e_version 0, e_phentsize 16 and 64, two PT_LOAD segments that overlap, a PT_LOAD
 # segment inside a register window (syscon at 0x10001000: its bytes would be register writes).
