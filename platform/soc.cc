@@ -34,6 +34,7 @@ cpu::cpu_config make_cpu_cfg(const soc_config& c) {
   cpu::cpu_config cc;
   cc.clock_period = sc_core::sc_time(1e12 / c.cpu_clock_hz, sc_core::SC_PS);
   cc.timing = c.cpu_timing;
+  cc.isa = c.cpu_isa;
   cc.reset_pc = static_cast<std::uint32_t>(c.rom.base);
   cc.power = c.cpu_power;
   return cc;
@@ -150,7 +151,7 @@ std::vector<core::param_binding> bind_params(soc_config& s) {
   // it would be rounded to a few of them.
   b.push_back(core::bind(ps::frequency("cpu.clock", 0, 1e3, 10e9, "CPU clock (the reset operating point's, unless pmu.opps is given)"),
                          s.cpu_clock_hz));
-  add(core::prefixed("cpu.", cpu::bind_params(s.cpu_timing, s.cpu_power)));
+  add(core::prefixed("cpu.", cpu::bind_params(s.cpu_timing, s.cpu_power, s.cpu_isa)));
   add(core::prefixed("bus.", interconnect::bind_params(s.bus)));
   // The fixed parts of the map (docs/memory-map.md). Memories are allocated whole: 1 GiB at most.
   const struct {
@@ -309,6 +310,8 @@ soc::soc(const sc_core::sc_module_name& name, const soc_config& cfg, std::functi
 
   clint.msip.bind([this](bool v) { cpu.set_irq(cpu::cause::msi, v); });
   clint.mtip.bind([this](bool v) { cpu.set_irq(cpu::cause::mti, v); });
+  // Zicntr's time CSRs read the CLINT's mtime at the core's local time.
+  cpu.iss().time_source = [this] { return clint.mtime_at(cpu.local_time()); };
   intc.irq.bind([this](bool v) { cpu.set_irq(cpu::cause::mei, v); });
   for (std::size_t i = 0; i < blocks.size(); ++i) {
     const core::block_instance& b = *block_configs[i];

@@ -53,6 +53,7 @@ struct block_config {
 struct soc_config {
   double cpu_clock_hz = 100e6;
   cpu::timing_config cpu_timing;
+  cpu::cpu_isa cpu_isa;
   interconnect::router_config bus;
   block_config rom{0x00000000, 16 * 1024, sc_core::SC_ZERO_TIME};
   block_config clint{0x02000000, 0x10000, sc_core::SC_ZERO_TIME};

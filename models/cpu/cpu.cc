@@ -12,7 +12,7 @@ cpu::cpu(const sc_core::sc_module_name& name, const cpu_config& cfg)
       sleeping("sleeping", false),
       bus_errors("bus_errors", 0),
       traps("traps", 0),
-      m_iss(*this, cfg.timing),
+      m_iss(*this, cfg.timing, cfg.isa.iss()),
       m_period(cfg.clock_period),
       m_reset_pc(cfg.reset_pc),
       m_power(this->name()) {

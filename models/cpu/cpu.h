@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
 
 #include <systemc>
 #include <tlm>
@@ -62,9 +63,19 @@ class cpu_debugger {
   virtual debug_verdict stopped(stop_reason why) = 0;
 };
 
+// The ISA options as configuration keys (cpu.pmp_entries, cpu.misaligned).
+struct cpu_isa {
+  std::string pmp_entries = "16";  // 0, 4, 8, 16
+  std::string misaligned = "trap";  // trap | emulate
+  [[nodiscard]] isa_config iss() const {
+    return {static_cast<unsigned>(std::stoul(pmp_entries)), misaligned == "emulate"};
+  }
+};
+
 struct cpu_config {
   sc_core::sc_time clock_period = sc_core::sc_time(10, sc_core::SC_NS);  // 100 MHz
   timing_config timing;
+  cpu_isa isa;
   std::uint32_t reset_pc = 0;
   cpu_power power;
 };
@@ -158,6 +169,6 @@ class cpu : public sc_core::sc_module, private rv32_bus {
 // The CPU's parameters, bound to its timing and power (keys without the instance's prefix):
 // cycles.<class>, cycles.branch_taken, cycles.trap, power.insn.<class>, power.background,
 // power.leakage, power.retention.
-std::vector<core::param_binding> bind_params(timing_config& timing, cpu_power& power);
+std::vector<core::param_binding> bind_params(timing_config& timing, cpu_power& power, cpu_isa& isa);
 
 }  // namespace edgevp::cpu

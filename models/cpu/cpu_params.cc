@@ -4,7 +4,7 @@
 
 namespace edgevp::cpu {
 
-std::vector<core::param_binding> bind_params(timing_config& timing, cpu_power& power) {
+std::vector<core::param_binding> bind_params(timing_config& timing, cpu_power& power, cpu_isa& isa) {
   using ps = core::param_spec;
   std::vector<core::param_binding> b;
   for (std::size_t i = 0; i < timing.cycles.size(); ++i) {
@@ -16,6 +16,17 @@ std::vector<core::param_binding> bind_params(timing_config& timing, cpu_power& p
                          timing.branch_taken_extra));
   b.push_back(core::bind(ps::integer("cycles.trap", 0, 0, 1000, "cycles to enter a trap handler"),
                          timing.trap_cycles));
+  b.push_back(core::bind(ps::integer("cycles.misaligned", 0, 0, 1000,
+                                     "extra cycles of a misaligned load or store (cpu.misaligned = emulate) on "
+                                     "top of its byte accesses (RI5CY: 1, its second access)"),
+                         timing.misaligned_extra));
+  b.push_back(core::bind(ps::choice("pmp_entries", "", {"0", "4", "8", "16"},
+                                    "physical memory protection entries (TOR, NA4, NAPOT, locking)"),
+                         isa.pmp_entries));
+  b.push_back(core::bind(ps::choice("misaligned", "", {"trap", "emulate"},
+                                    "misaligned loads and stores: trap (address-misaligned exception), or "
+                                    "performed as RI5CY does (byte accesses, cpu.cycles.misaligned extra cycles)"),
+                         isa.misaligned));
   for (std::size_t i = 0; i < power.insn.size(); ++i) {
     const std::string c = class_name(static_cast<insn_class>(i));
     b.push_back(

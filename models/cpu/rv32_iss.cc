@@ -22,12 +22,18 @@ enum : std::uint32_t {
   csr_mstatus = 0x300, csr_misa = 0x301, csr_mie = 0x304, csr_mtvec = 0x305, csr_mstatush = 0x310,
 csr_mscratch = 0x340, csr_mepc = 0x341, csr_mcause = 0x342, csr_mtval = 0x343,
   csr_mip = 0x344, csr_mcycle = 0xB00, csr_minstret = 0xB02, csr_mcycleh = 0xB80, csr_minstreth = 0xB82,
-  csr_cycle = 0xC00, csr_instret = 0xC02, csr_cycleh = 0xC80, csr_instreth = 0xC82,
+  csr_cycle = 0xC00, csr_time = 0xC01, csr_instret = 0xC02, csr_cycleh = 0xC80, csr_timeh = 0xC81,
+  csr_instreth = 0xC82, csr_mcounteren = 0x306, csr_mcountinhibit = 0x320, csr_pmpcfg0 = 0x3A0,
+  csr_pmpaddr0 = 0x3B0,
   csr_mvendorid = 0xF11, csr_marchid = 0xF12, csr_mimpid = 0xF13, csr_mhartid = 0xF14, csr_mconfigptr = 0xF15,
 };
 constexpr std::uint32_t mstatus_mie = 1u << 3;
 constexpr std::uint32_t mstatus_mpie = 1u << 7;
 constexpr std::uint32_t mstatus_mpp = 3u << 11;
+constexpr std::uint32_t mstatus_mprv = 1u << 17;
+constexpr std::uint32_t mstatus_tw = 1u << 21;
+constexpr std::uint8_t pmp_r = 1, pmp_w = 2, pmp_x = 4, pmp_a = 3u << 3, pmp_l = 0x80;
+constexpr unsigned pmp_tor = 1, pmp_na4 = 2, pmp_napot = 3;
 constexpr std::uint32_t mip_mask = (1u << cause::msi) | (1u << cause::mti) | (1u << cause::mei);
 constexpr unsigned fault_loop_limit = 16;
 
@@ -46,9 +52,10 @@ const char* class_name(insn_class c) {
   return i < sizeof(names) / sizeof(names[0]) ? names[i] : "?";
 }
 
-rv32_iss::rv32_iss(rv32_bus& bus, const timing_config& timing)
+rv32_iss::rv32_iss(rv32_bus& bus, const timing_config& timing, const isa_config& isa)
     : m_bus(bus),
       m_timing(timing),
+      m_isa(isa),
       m_blocks(block_entries),
       m_pool(pool_entries),
       m_code(pool_entries * 4),
@@ -60,6 +67,13 @@ void rv32_iss::reset(std::uint32_t pc) {
   std::memset(m_x, 0, sizeof(m_x));
   m_pc = pc;
   m_mstatus = mstatus_mpp;
+  m_priv = 3;
+  m_mcounteren = 0;
+  m_mcountinhibit = 0;
+  m_pmpcfg.fill(0);
+  m_pmpaddr.fill(0);
+  m_pmp_check = false;
+  m_isa.pmp_entries = std::min(m_isa.pmp_entries, 16u);
   m_mie = 0;
   m_mtvec = 0;
   m_mepc = m_mcause = m_mtval = m_mscratch = 0;
@@ -141,6 +155,20 @@ rv32_iss::region* rv32_iss::data_region(std::uint32_t addr, unsigned len, bool w
 }
 
 bool rv32_iss::fetch(std::uint32_t pc, std::uint32_t& raw) {
+  if (EDGEVP_UNLIKELY(m_pmp_check) && !pmp_allows(pc, 2, pmp_x, m_priv)) {
+    take_trap(cause::insn_access, pc);
+    return false;
+  }
+  if (!fetch_raw(pc, raw)) return false;
+  // A 32-bit instruction's second half may lie in another region.
+  if (EDGEVP_UNLIKELY(m_pmp_check) && (raw & 3) == 3 && !pmp_allows(pc + 2, 2, pmp_x, m_priv)) {
+    take_trap(cause::insn_access, pc + 2);
+    return false;
+  }
+  return true;
+}
+
+bool rv32_iss::fetch_raw(std::uint32_t pc, std::uint32_t& raw) {
   const region* r = m_fetch_dmi;
   if (EDGEVP_UNLIKELY(r == nullptr || pc - r->base > r->size - 4)) {
     r = find_dmi(pc, 2, false);
@@ -191,7 +219,12 @@ bool rv32_iss::fetch(std::uint32_t pc, std::uint32_t& raw) {
 template <typename T>
 bool rv32_iss::load(std::uint32_t addr, T& value) {
   if (EDGEVP_UNLIKELY((addr & (sizeof(T) - 1)) != 0)) {
+    if (m_isa.misaligned) return load_split(addr, value);
     take_trap(cause::load_misaligned, addr);
+    return false;
+  }
+  if (EDGEVP_UNLIKELY(m_pmp_check) && !pmp_allows(addr, sizeof(T), pmp_r, data_priv())) {
+    take_trap(cause::load_access, addr);
     return false;
   }
   if (const region* r = data_region(addr, sizeof(T), false); EDGEVP_LIKELY(r != nullptr)) {
@@ -214,7 +247,12 @@ bool rv32_iss::load(std::uint32_t addr, T& value) {
 template <typename T>
 bool rv32_iss::store(std::uint32_t addr, T value) {
   if (EDGEVP_UNLIKELY((addr & (sizeof(T) - 1)) != 0)) {
+    if (m_isa.misaligned) return store_split(addr, value);
     take_trap(cause::store_misaligned, addr);
+    return false;
+  }
+  if (EDGEVP_UNLIKELY(m_pmp_check) && !pmp_allows(addr, sizeof(T), pmp_w, data_priv())) {
+    take_trap(cause::store_access, addr);
     return false;
   }
   if (region* r = data_region(addr, sizeof(T), true); EDGEVP_LIKELY(r != nullptr)) {
@@ -236,6 +274,38 @@ bool rv32_iss::store(std::uint32_t addr, T value) {
     if (on_store_watch) on_store_watch(addr, static_cast<std::uint32_t>(value));
     ++m_code_gen;  // the callback may have written memory
   }
+  return true;
+}
+
+// A misaligned access as RI5CY does it: the bytes one by one (each checked, counted and timed as a
+// byte access; a fault stops at the faulting byte, whose address goes to mtval), plus
+// timing_config::misaligned_extra cycles. Not atomic, as the spec allows.
+template <typename T>
+bool rv32_iss::load_split(std::uint32_t addr, T& value) {
+  std::uint32_t v = 0;
+  for (unsigned i = 0; i < sizeof(T); ++i) {
+    std::uint8_t b = 0;
+    if (!load(addr + i, b)) return false;
+    v |= static_cast<std::uint32_t>(b) << (8 * i);
+  }
+  value = static_cast<T>(v);
+  m_cycles += m_timing.misaligned_extra;
+  return true;
+}
+
+template <typename T>
+bool rv32_iss::store_split(std::uint32_t addr, T value) {
+  // Every byte is checked first, so a refused store writes nothing.
+  if (m_pmp_check)
+    for (unsigned i = 0; i < sizeof(T); ++i)
+      if (!pmp_allows(addr + i, 1, pmp_w, data_priv())) {
+        take_trap(cause::store_access, addr + i);
+        return false;
+      }
+  const auto v = static_cast<std::uint32_t>(value);
+  for (unsigned i = 0; i < sizeof(T); ++i)
+    if (!store(addr + i, static_cast<std::uint8_t>(v >> (8 * i)))) return false;
+  m_cycles += m_timing.misaligned_extra;
   return true;
 }
 
@@ -274,6 +344,10 @@ bool rv32_iss::amo(const insn& d) {
     return true;
   }
   // Read-modify-write. A load fault on an AMO is a store/AMO access fault.
+  if (m_pmp_check && !pmp_allows(addr, 4, pmp_r | pmp_w, data_priv())) {
+    take_trap(cause::store_access, addr);
+    return false;
+  }
   std::uint32_t old = 0;
   if (const region* r = find_dmi(addr, 4, true); r != nullptr) {
     std::memcpy(&old, r->ptr + (addr - r->base), 4);
@@ -334,7 +408,10 @@ void rv32_iss::take_trap(std::uint32_t cause_value, std::uint32_t tval) {
   m_mcause = cause_value;
   m_mtval = tval;
   const bool mie = (m_mstatus & mstatus_mie) != 0;
-  m_mstatus = (m_mstatus & ~(mstatus_mie | mstatus_mpie)) | (mie ? mstatus_mpie : 0) | mstatus_mpp;
+  m_mstatus = (m_mstatus & ~(mstatus_mie | mstatus_mpie | mstatus_mpp)) | (mie ? mstatus_mpie : 0) |
+              (static_cast<std::uint32_t>(m_priv) << 11);
+  m_priv = 3;
+  update_pmp_check();
   const std::uint32_t base = m_mtvec & ~3u;
   if ((cause_value & cause::interrupt) != 0 && (m_mtvec & 3) == 1)
     m_pc = base + 4 * (cause_value & 0x1F);
@@ -344,7 +421,8 @@ void rv32_iss::take_trap(std::uint32_t cause_value, std::uint32_t tval) {
 
 bool rv32_iss::check_interrupts() {
   const std::uint32_t pending = m_mip & m_mie;
-  if (pending == 0 || (m_mstatus & mstatus_mie) == 0) return false;
+  // Machine interrupts are always enabled while running in user mode.
+  if (pending == 0 || (m_priv == 3 && (m_mstatus & mstatus_mie) == 0)) return false;
   // Priority: external > software > timer.
   unsigned irq = cause::mti;
   if ((pending & (1u << cause::mei)) != 0) irq = cause::mei;
@@ -354,11 +432,94 @@ bool rv32_iss::check_interrupts() {
   return true;
 }
 
+// ---------------------------------------------------------------- PMP
+
+bool rv32_iss::pmp_allows(std::uint32_t addr, unsigned len, unsigned access, unsigned priv) const {
+  const std::uint64_t a0 = addr, a1 = a0 + len;
+  for (unsigned i = 0; i < m_isa.pmp_entries; ++i) {
+    const std::uint8_t cfg = m_pmpcfg[i];
+    const unsigned mode = (cfg & pmp_a) >> 3;
+    if (mode == 0) continue;
+    // Entries hold address bits 33:2.
+    std::uint64_t lo = 0, hi = 0;
+    if (mode == pmp_tor) {
+      lo = i == 0 ? 0 : static_cast<std::uint64_t>(m_pmpaddr[i - 1]) << 2;
+      hi = static_cast<std::uint64_t>(m_pmpaddr[i]) << 2;
+      if (lo >= hi) continue;  // an empty range matches nothing
+    } else if (mode == pmp_na4) {
+      lo = static_cast<std::uint64_t>(m_pmpaddr[i]) << 2;
+      hi = lo + 4;
+    } else {
+      if (m_pmpaddr[i] == ~0u) {  // all ones: the whole 34-bit space
+        lo = 0;
+        hi = std::uint64_t{1} << 34;
+      } else {
+        const auto ones = static_cast<unsigned>(__builtin_ctz(~m_pmpaddr[i]));  // size 2^(ones + 3)
+        const std::uint64_t size = std::uint64_t{8} << ones;
+        lo = (static_cast<std::uint64_t>(m_pmpaddr[i]) << 2) & ~(size - 1);
+        hi = lo + size;
+      }
+    }
+    if (a0 >= lo && a1 <= hi) {
+      if (priv == 3 && (cfg & pmp_l) == 0) return true;
+      return (cfg & access) == access;
+    }
+    if (a0 < hi && lo < a1) return false;  // a partial match fails
+  }
+  // No entry matches: machine mode may, user mode may not (some entry is implemented).
+  return priv == 3 || m_isa.pmp_entries == 0;
+}
+
+unsigned rv32_iss::data_priv() const {
+  return (m_mstatus & mstatus_mprv) != 0 ? (m_mstatus & mstatus_mpp) >> 11 : m_priv;
+}
+
+void rv32_iss::update_pmp_check() {
+  bool locked = false;
+  for (unsigned i = 0; i < m_isa.pmp_entries; ++i)
+    if ((m_pmpcfg[i] & pmp_l) != 0 && (m_pmpcfg[i] & pmp_a) != 0) locked = true;
+  m_pmp_check = m_isa.pmp_entries > 0 && (m_priv != 3 || data_priv() != 3 || locked);
+}
+
+// ---------------------------------------------------------------- counters
+
+std::uint64_t rv32_iss::mcycle() const {
+  if ((m_mcountinhibit & 1) != 0) return m_cycle_frozen;
+  return static_cast<std::uint64_t>(static_cast<std::int64_t>(m_cycles) + m_mcycle_offset);
+}
+
+std::uint64_t rv32_iss::minstret() const {
+  if ((m_mcountinhibit & 4) != 0) return m_instret_frozen;
+  return static_cast<std::uint64_t>(static_cast<std::int64_t>(m_instret) + m_minstret_offset);
+}
+
+void rv32_iss::set_mcycle(std::uint64_t v) {
+  m_cycle_frozen = v;
+  m_mcycle_offset = static_cast<std::int64_t>(v) - static_cast<std::int64_t>(m_cycles);
+}
+
+void rv32_iss::set_minstret(std::uint64_t v) {
+  m_instret_frozen = v;
+  m_minstret_offset = static_cast<std::int64_t>(v) - static_cast<std::int64_t>(m_instret);
+}
+
 // ---------------------------------------------------------------- CSRs
 
 bool rv32_iss::csr_read(std::uint32_t csr, std::uint32_t& v) const {
-  const auto mcycle = static_cast<std::uint64_t>(static_cast<std::int64_t>(m_cycles) + m_mcycle_offset);
-  const auto minstret = static_cast<std::uint64_t>(static_cast<std::int64_t>(m_instret) + m_minstret_offset);
+  const std::uint64_t mcycle = this->mcycle();
+  const std::uint64_t minstret = this->minstret();
+  if (csr >= csr_pmpcfg0 && csr < csr_pmpcfg0 + 16) {  // pmpcfg0..15: four entries each
+    const unsigned first = (csr - csr_pmpcfg0) * 4;
+    v = 0;
+    for (unsigned k = 0; k < 4; ++k)
+      if (first + k < m_isa.pmp_entries) v |= static_cast<std::uint32_t>(m_pmpcfg[first + k]) << (8 * k);
+    return true;
+  }
+  if (csr >= csr_pmpaddr0 && csr < csr_pmpaddr0 + 64) {
+    const unsigned i = csr - csr_pmpaddr0;
+    v = i < m_isa.pmp_entries ? m_pmpaddr[i] : 0;
+    return true;
+  }
   switch (csr) {
     case csr_mstatus: v = m_mstatus; return true;
     case csr_misa: v = misa_value; return true;
@@ -370,6 +531,14 @@ bool rv32_iss::csr_read(std::uint32_t csr, std::uint32_t& v) const {
     case csr_mcause: v = m_mcause; return true;
     case csr_mtval: v = m_mtval; return true;
     case csr_mip: v = m_mip; return true;
+    case csr_mcounteren: v = m_mcounteren; return true;
+    case csr_mcountinhibit: v = m_mcountinhibit; return true;
+    case csr_time: case csr_timeh: {
+      if (!time_source) return false;
+      const std::uint64_t t = time_source();
+      v = static_cast<std::uint32_t>(csr == csr_time ? t : t >> 32);
+      return true;
+    }
     case csr_mcycle: case csr_cycle: v = static_cast<std::uint32_t>(mcycle); return true;
     case csr_mcycleh: case csr_cycleh: v = static_cast<std::uint32_t>(mcycle >> 32); return true;
     case csr_minstret: case csr_instret: v = static_cast<std::uint32_t>(minstret); return true;
@@ -386,10 +555,23 @@ bool rv32_iss::csr_read(std::uint32_t csr, std::uint32_t& v) const {
 bool rv32_iss::csr_write(std::uint32_t csr, std::uint32_t v) {
   if ((csr >> 10) == 3) return false;  // read-only CSR address space
   switch (csr) {
-    case csr_mstatus:
-      m_mstatus = (v & (mstatus_mie | mstatus_mpie)) | mstatus_mpp;
+    case csr_mstatus: {
+      // MPP is WARL over the modes there are: 3 stays 3, anything else is user mode (0).
+      const std::uint32_t mpp = (v & mstatus_mpp) == mstatus_mpp ? mstatus_mpp : 0;
+      m_mstatus = (v & (mstatus_mie | mstatus_mpie | mstatus_mprv | mstatus_tw)) | mpp;
+      update_pmp_check();
       m_attention = true;
       return true;
+    }
+    case csr_mcounteren: m_mcounteren = v & 7; return true;  // CY, TM, IR
+    case csr_mcountinhibit: {
+      const std::uint32_t nv = v & 5;  // CY, IR (TM does not exist in mcountinhibit)
+      const std::uint64_t cyc = mcycle(), ins = minstret();
+      m_mcountinhibit = nv;
+      set_mcycle(cyc);  // frozen at, or counting on from, the value it had
+      set_minstret(ins);
+      return true;
+    }
     case csr_misa: return true;      // WARL: writes ignored, the ISA is fixed
     case csr_mstatush: return true;  // no fields on this core
     case csr_mie:
@@ -406,18 +588,38 @@ bool rv32_iss::csr_write(std::uint32_t csr, std::uint32_t v) {
     case csr_mtval: m_mtval = v; return true;
     case csr_mip: return true;  // MSIP/MTIP/MEIP are driven by the CLINT and the intc
     case csr_mcycle: case csr_mcycleh: {
-      std::uint64_t cur = static_cast<std::uint64_t>(static_cast<std::int64_t>(m_cycles) + m_mcycle_offset);
+      std::uint64_t cur = mcycle();
       cur = csr == csr_mcycle ? (cur & ~0xFFFFFFFFull) | v : (cur & 0xFFFFFFFFull) | (static_cast<std::uint64_t>(v) << 32);
-      m_mcycle_offset = static_cast<std::int64_t>(cur) - static_cast<std::int64_t>(m_cycles);
+      set_mcycle(cur);
       return true;
     }
     case csr_minstret: case csr_minstreth: {
-      std::uint64_t cur = static_cast<std::uint64_t>(static_cast<std::int64_t>(m_instret) + m_minstret_offset);
+      std::uint64_t cur = minstret();
       cur = csr == csr_minstret ? (cur & ~0xFFFFFFFFull) | v : (cur & 0xFFFFFFFFull) | (static_cast<std::uint64_t>(v) << 32);
-      m_minstret_offset = static_cast<std::int64_t>(cur) - static_cast<std::int64_t>(m_instret);
+      set_minstret(cur);
       return true;
     }
-    default: return is_hpm_csr(csr);
+    default:
+      if (csr >= csr_pmpcfg0 && csr < csr_pmpcfg0 + 16) {
+        const unsigned first = (csr - csr_pmpcfg0) * 4;
+        for (unsigned k = 0; k < 4 && first + k < m_isa.pmp_entries; ++k) {
+          std::uint8_t c = static_cast<std::uint8_t>(v >> (8 * k)) & (pmp_r | pmp_w | pmp_x | pmp_a | pmp_l);
+          if ((c & (pmp_r | pmp_w)) == pmp_w) c &= static_cast<std::uint8_t>(~pmp_w);  // R=0 W=1 is reserved
+          if ((m_pmpcfg[first + k] & pmp_l) == 0) m_pmpcfg[first + k] = c;
+        }
+        update_pmp_check();
+        return true;
+      }
+      if (csr >= csr_pmpaddr0 && csr < csr_pmpaddr0 + 64) {
+        const unsigned i = csr - csr_pmpaddr0;
+        if (i >= m_isa.pmp_entries) return true;
+        const bool locked = (m_pmpcfg[i] & pmp_l) != 0;
+        const bool tor_above_locked = i + 1 < m_isa.pmp_entries && (m_pmpcfg[i + 1] & pmp_l) != 0 &&
+                                      ((m_pmpcfg[i + 1] & pmp_a) >> 3) == pmp_tor;
+        if (!locked && !tor_above_locked) m_pmpaddr[i] = v;
+        return true;
+      }
+      return is_hpm_csr(csr);
   }
 }
 
@@ -431,6 +633,12 @@ bool rv32_iss::exec_csr(const insn& d) {
   const bool is_write_op = d.op == op::csrrw || d.op == op::csrrwi;
   const bool writes = is_write_op || d.rs1 != 0;  // csrrs/c with x0 / uimm 0 do not write
   std::uint32_t old = 0;
+  // The CSR's lowest privilege is in bits 9:8; user mode reads the counters mcounteren opens.
+  const bool counter = (csr >= csr_cycle && csr <= 0xC1F) || (csr >= csr_cycleh && csr <= 0xC9F);
+  if (((csr >> 8) & 3) > m_priv || (m_priv == 0 && counter && ((m_mcounteren >> (csr & 0x1F)) & 1) == 0)) {
+    take_trap(cause::illegal_insn, d.raw);
+    return false;
+  }
   if (!csr_read(csr, old) || (writes && (csr >> 10) == 3)) {
     take_trap(cause::illegal_insn, d.raw);
     return false;
@@ -444,7 +652,7 @@ bool rv32_iss::exec_csr(const insn& d) {
       return false;
     }
     // An instruction that writes minstret does not count itself: cancel the increment that follows.
-    if (csr == csr_minstret || csr == csr_minstreth) --m_minstret_offset;
+    if ((csr == csr_minstret || csr == csr_minstreth) && (m_mcountinhibit & 4) == 0) --m_minstret_offset;
   }
   m_x[d.rd] = old;
   return true;
@@ -628,16 +836,29 @@ bool rv32_iss::step() {
     case op::remu: x[d.rd] = sem::alu<op::remu>(a, b); break;
     case op::fence: break;
     case op::fence_i: ++m_code_gen; break;  // the decode cache is tagged by raw bits; blocks are re-checked
-    case op::ecall: take_trap(cause::ecall_m, 0); return false;
+    case op::ecall: take_trap(m_priv == 3 ? cause::ecall_m : cause::ecall_u, 0); return false;
     case op::ebreak: take_trap(cause::breakpoint, pc); return false;
     case op::mret: {
+      if (m_priv != 3) {
+        take_trap(cause::illegal_insn, raw);
+        return false;
+      }
       const bool mpie = (m_mstatus & mstatus_mpie) != 0;
-      m_mstatus = (m_mstatus & ~mstatus_mie) | (mpie ? mstatus_mie : 0) | mstatus_mpie | mstatus_mpp;
+      const auto to = static_cast<std::uint8_t>((m_mstatus & mstatus_mpp) >> 11);
+      // MPP becomes the least privileged mode; leaving machine mode clears MPRV.
+      m_mstatus = (m_mstatus & ~(mstatus_mie | mstatus_mpp | (to != 3 ? mstatus_mprv : 0))) |
+                  (mpie ? mstatus_mie : 0) | mstatus_mpie;
+      m_priv = to;
+      update_pmp_check();
       next = m_mepc;
       m_attention = true;
       break;
     }
     case op::wfi:
+      if (m_priv == 0 && (m_mstatus & mstatus_tw) != 0) {
+        take_trap(cause::illegal_insn, raw);
+        return false;
+      }
       if ((m_mip & m_mie) == 0) {
         m_pc = next;
         x[0] = 0;
@@ -700,7 +921,7 @@ stop_reason rv32_iss::run(std::uint64_t cycle_limit) {
     // block can raise m_attention (no bus access, no CSR, no trap: those stop the block before
     // the instruction and step() runs it), so looking at it between blocks is the same as looking
     // before every instruction.
-    if (EDGEVP_LIKELY(!m_debug_armed && m_trace == nullptr)) {
+    if (EDGEVP_LIKELY(!m_debug_armed && m_trace == nullptr && !m_pmp_check)) {
       const block_exit e = run_blocks(cycle_limit);
       if (EDGEVP_LIKELY(e != block_exit::step)) continue;  // boundary, or the budget is spent
       // Stopped before an instruction step() runs: it has not executed, it starts within the

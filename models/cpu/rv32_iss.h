@@ -1,4 +1,4 @@
-// edgevp: RV32IMAC instruction-set simulator (machine mode, Zicsr, Zifencei).
+// edgevp: RV32IMAC instruction-set simulator (machine and user mode, Zicsr, Zifencei, Zicntr, PMP).
 //
 // Plain C++, no SystemC: the TLM wrapper (cpu.h) owns time and the bus. Two paths execute the same
 // instructions with the same observable effects, taking what each instruction computes from one
@@ -11,6 +11,11 @@
 // - the slow path (step()): one instruction through a direct-mapped decode cache tagged by pc and
 //   raw bits, fetched every time. It runs whatever blocks leave out, and everything while a
 //   debugger has something armed or a trace is on.
+// Privilege: M and U mode (mstatus.MPP, MPRV, TW; ecall from U; mret to U; CSR privilege checks;
+// mcounteren for U's counters), physical memory protection (pmp_entries entries: TOR, NA4, NAPOT,
+// locking) checked on fetch, load, store and AMO. While a check can refuse something (U mode,
+// MPRV to U, a locked entry) every instruction takes the slow path, which checks; M mode without
+// locked entries runs the fast path untouched.
 // Self-modifying code is always seen: a store into a cached code line ends the block, and blocks
 // are compared with memory again after anything that may have written it (a new run(), a bus
 // access, such a store, the tohost callback, fence.i). Memories are reached through DMI regions the wrapper hands in
@@ -44,6 +49,15 @@ struct timing_config {
       1 /*csr*/, 3 /*amo*/, 1 /*fence*/, 3 /*system*/};
   std::uint32_t branch_taken_extra = 1;
   std::uint32_t trap_cycles = 4;  // cost of entering a trap handler
+  // A misaligned load or store with isa_config::misaligned: extra cycles on top of its bytes'
+  // accesses (RI5CY: one more cycle for the second access).
+  std::uint32_t misaligned_extra = 1;
+};
+
+// ISA options.
+struct isa_config {
+  unsigned pmp_entries = 16;  // 0, 4, 8 or 16 PMP entries
+  bool misaligned = false;    // misaligned loads and stores: false traps, true performs them (as RI5CY)
 };
 
 // The wrapper's side of the bus: accesses that no DMI region covers.
@@ -82,7 +96,7 @@ enum class watch_kind : std::uint8_t { write = 1, read = 2, access = 3 };
 namespace cause {
 inline constexpr std::uint32_t insn_misaligned = 0, insn_access = 1, illegal_insn = 2, breakpoint = 3,
                                load_misaligned = 4, load_access = 5, store_misaligned = 6, store_access = 7,
-                               ecall_m = 11;
+                               ecall_u = 8, ecall_m = 11;
 inline constexpr std::uint32_t interrupt = 0x80000000u;
 inline constexpr unsigned msi = 3, mti = 7, mei = 11;  // interrupt numbers (mip bits)
 }  // namespace cause
@@ -95,7 +109,7 @@ struct trap_record {
 
 class rv32_iss {
  public:
-  rv32_iss(rv32_bus& bus, const timing_config& timing = {});
+  rv32_iss(rv32_bus& bus, const timing_config& timing = {}, const isa_config& isa = {});
   rv32_iss(const rv32_iss&) = delete;
   rv32_iss& operator=(const rv32_iss&) = delete;
 
@@ -123,6 +137,10 @@ class rv32_iss {
   }
   [[nodiscard]] const std::uint64_t* instret_counter() const { return &m_instret; }
   [[nodiscard]] const trap_record& last_trap() const { return m_last_trap; }
+  // The privilege mode: 3 (machine) or 0 (user).
+  [[nodiscard]] unsigned privilege() const { return m_priv; }
+  // Zicntr's time / timeh read this (the CLINT's mtime); unset, they do not exist (illegal).
+  std::function<std::uint64_t()> time_source;
   [[nodiscard]] std::uint64_t traps_taken() const { return m_traps; }
   // CSR access from outside (debugger, tests): false if the CSR does not exist.
   bool read_csr(std::uint32_t csr, std::uint32_t& value);
@@ -174,7 +192,8 @@ class rv32_iss {
 
   ~rv32_iss() = default;
 
-  static constexpr std::uint32_t misa_value = (1u << 30) | (1u << 0) | (1u << 2) | (1u << 8) | (1u << 12);
+  static constexpr std::uint32_t misa_value =
+      (1u << 30) | (1u << 0) | (1u << 2) | (1u << 8) | (1u << 12) | (1u << 20);  // RV32 A C I M U
 
  private:
   struct insn {
@@ -194,12 +213,17 @@ class rv32_iss {
   void decode16(std::uint32_t raw, insn& d) const;
   void finish_decode(insn& d) const;
 
-  bool fetch(std::uint32_t pc, std::uint32_t& raw);
+  bool fetch(std::uint32_t pc, std::uint32_t& raw);  // with the PMP's execute checks
+  bool fetch_raw(std::uint32_t pc, std::uint32_t& raw);
   bool step();  // one instruction through the decode cache; true: WFI with nothing pending
   template <typename T>
   bool load(std::uint32_t addr, T& value);
   template <typename T>
   bool store(std::uint32_t addr, T value);
+  template <typename T>
+  bool load_split(std::uint32_t addr, T& value);  // a misaligned load, byte by byte
+  template <typename T>
+  bool store_split(std::uint32_t addr, T value);
   // The load instruction O (rv32_ops.h): rd gets what it loads, untouched when the access traps.
   template <std::uint16_t O>
   bool load_insn(std::uint32_t addr, std::uint32_t& rd);
@@ -209,6 +233,14 @@ class rv32_iss {
   bool csr_write(std::uint32_t csr, std::uint32_t v);
 
   void take_trap(std::uint32_t cause, std::uint32_t tval);
+  // PMP: may `priv` access [addr, addr + len) for `access` (1 read, 2 write, 4 execute)?
+  [[nodiscard]] bool pmp_allows(std::uint32_t addr, unsigned len, unsigned access, unsigned priv) const;
+  [[nodiscard]] unsigned data_priv() const;  // the privilege loads and stores use (MPRV)
+  void update_pmp_check();
+  [[nodiscard]] std::uint64_t mcycle() const;
+  [[nodiscard]] std::uint64_t minstret() const;
+  void set_mcycle(std::uint64_t v);
+  void set_minstret(std::uint64_t v);
   bool check_interrupts();  // takes the highest-priority enabled interrupt; true if taken
   bool check_watchpoints();  // true if the instruction at m_pc would access a watched range
   void update_debug_armed();
@@ -281,6 +313,7 @@ class rv32_iss {
 
   rv32_bus& m_bus;
   timing_config m_timing;
+  isa_config m_isa;
 
   std::uint32_t m_x[33] = {};  // x0..x31 and a scratch register for blocks writing x0
   std::uint32_t m_pc = 0;
@@ -289,7 +322,14 @@ class rv32_iss {
   std::uint64_t m_class_count[static_cast<std::size_t>(insn_class::count)] = {};
 
   // CSRs
-  std::uint32_t m_mstatus = 0;  // MIE (3), MPIE (7); MPP reads as 3
+  std::uint32_t m_mstatus = 0;  // MIE (3), MPIE (7), MPP (12:11: 0 or 3), MPRV (17), TW (21)
+  std::uint8_t m_priv = 3;      // 3 machine, 0 user
+  bool m_pmp_check = false;     // a PMP check may refuse an access: the slow path runs everything
+  std::uint32_t m_mcounteren = 0;
+  std::uint32_t m_mcountinhibit = 0;
+  std::uint64_t m_cycle_frozen = 0, m_instret_frozen = 0;  // mcycle / minstret while inhibited
+  std::array<std::uint8_t, 16> m_pmpcfg{};
+  std::array<std::uint32_t, 16> m_pmpaddr{};
   std::uint32_t m_mie = 0;
   std::uint32_t m_mip = 0;
   std::uint32_t m_mtvec = 0;

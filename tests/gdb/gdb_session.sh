@@ -84,7 +84,7 @@ check "$g" "38	    uint32_t version = syscon_version();" "next reaches the follo
 check "$g" "\$2 = 0xed6e0001" "print a local"
 check "$g" "\$3 = {0x1234567, 0x89abcdef, 0xdeadbeef, 0x5a5aa5a5}" "print an initialised global array"
 check "$g" "\$4 = 3237998080" "print a global (0xc0ffee00)"
-check "$g" "\$5 = 0x40001105" "print a CSR (misa)"
+check "$g" "\$5 = 0x40101105" "print a CSR (misa)"
 check "$g" "\$6 = 0" "print mcause"
 check "$g" "\$7 = 7" "write a global and read it back"
 check "$g" "0x01234567	0x89abcdef" "examine memory"

@@ -301,7 +301,7 @@ TEST_F(gdb, p_and_P_reach_registers_pc_and_csrs) {
   EXPECT_EQ(iss.pc(), 0x80000008u);
   EXPECT_EQ(ask("p20"), "08000080");
   // CSRs are 65 + number: misa 0x301 -> 0x342, mscratch 0x340 -> 0x381.
-  EXPECT_EQ(ask("p342"), "05110040");
+  EXPECT_EQ(ask("p342"), "05111040");  // misa: RV32 A C I M U
   EXPECT_EQ(ask("P381=78563412"), "OK");
   std::uint32_t v = 0;
   ASSERT_TRUE(iss.read_csr(0x340, v));

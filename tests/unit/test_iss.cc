@@ -20,7 +20,8 @@
 namespace edgevp::cpu {
 // Readable failure messages (found by GoogleTest through argument-dependent lookup).
 void PrintTo(stop_reason r, std::ostream* os) {
-  static const char* const names[] = {"budget", "wfi", "halt", "unhandled_trap", "fault_loop", "breakpoint", "step", "watchpoint"};
+  static const char* const names[] = {"budget",     "wfi",        "halt", "unhandled_trap",
+                                      "fault_loop", "breakpoint", "step", "watchpoint"};
   const auto i = static_cast<unsigned>(r);
   *os << (i < sizeof(names) / sizeof(names[0]) ? names[i] : "?");
 }
@@ -1569,8 +1570,8 @@ TEST_F(iss, reading_read_only_csrs_is_allowed) {
   EXPECT_EQ(exec(csrrs(3, mvendorid, 0), 0), 0u);
   EXPECT_EQ(exec(csrrsi(3, mhartid, 0), 0), 0u);
   EXPECT_EQ(exec(csrrci(3, mvendorid, 0), 0), 0u);
-  EXPECT_EQ(exec(csrrs(3, misa, 0), 0), 0x40001105u);
-  EXPECT_EQ(rv32_iss::misa_value, 0x40001105u);
+  EXPECT_EQ(exec(csrrs(3, misa, 0), 0), 0x40101105u);
+  EXPECT_EQ(rv32_iss::misa_value, 0x40101105u);
 }
 
 TEST_F(iss, unknown_csr_is_illegal) {
@@ -1637,13 +1638,15 @@ TEST_F(iss, csr_warl_fields) {
   ASSERT_TRUE(cpu->write_csr(mie, 0xFFFFFFFFu));
   EXPECT_EQ(csr(mie), 0x888u);
   ASSERT_TRUE(cpu->write_csr(mstatus, 0));
-  EXPECT_EQ(csr(mstatus), mstatus_mpp);  // M-only: MPP reads 3
+  EXPECT_EQ(csr(mstatus), 0u);  // MPP 0: user mode
+  ASSERT_TRUE(cpu->write_csr(mstatus, 1u << 11));
+  EXPECT_EQ(csr(mstatus), 0u) << "MPP has no supervisor mode: 1 reads as user";
   ASSERT_TRUE(cpu->write_csr(mstatus, 0xFFFFFFFFu));
-  EXPECT_EQ(csr(mstatus), mstatus_mpp | mstatus_mie | mstatus_mpie);
+  EXPECT_EQ(csr(mstatus), mstatus_mpp | mstatus_mie | mstatus_mpie | (1u << 17) | (1u << 21));  // + MPRV, TW
   ASSERT_TRUE(cpu->write_csr(mepc, 0x80000003u));
   EXPECT_EQ(csr(mepc), 0x80000002u);
   ASSERT_TRUE(cpu->write_csr(misa, 0));
-  EXPECT_EQ(csr(misa), 0x40001105u);
+  EXPECT_EQ(csr(misa), 0x40101105u);  // RV32 A C I M U
   ASSERT_TRUE(cpu->write_csr(mip, 0xFFFFFFFFu));
   EXPECT_EQ(csr(mip), 0u) << "mip bits are driven by the interrupt lines";
 }
@@ -2197,6 +2200,254 @@ TEST_F(iss, watchpoint_elsewhere_lets_the_program_run) {
   cpu->add_watchpoint(data + 8, 4, edgevp::cpu::watch_kind::access);
   EXPECT_EQ(run(), stop_reason::wfi);
   EXPECT_EQ(cpu->instret(), 4u);
+}
+
+// ------------------------------------------------------------------ privilege, PMP, counters
+
+constexpr std::uint32_t mcounteren = 0x306, mcountinhibit = 0x320, time_lo = 0xC01, time_hi = 0xC81,
+                        pmpcfg0 = 0x3A0, pmpaddr0 = 0x3B0, instret = 0xC02;
+constexpr std::uint32_t user_code = ram_base + 0x2000;
+constexpr std::uint32_t pmp_r = 1, pmp_w = 2, pmp_x = 4, pmp_tor = 1u << 3, pmp_na4 = 2u << 3,
+                        pmp_napot = 3u << 3, pmp_l = 0x80;
+// pmpaddr of a NAPOT range [base, base + size), size a power of two >= 8.
+constexpr std::uint32_t napot(std::uint32_t base, std::uint32_t size) {
+  return (base >> 2) | ((size >> 3) - 1);
+}
+
+class iss_priv : public iss {
+ protected:
+  // Enters user mode at user_code through mret (from M-mode code at `code`), with the user program.
+  void to_user(std::initializer_list<std::uint32_t> user_program) {
+    program(user_program, user_code);
+    program({enc::mret});
+    ASSERT_TRUE(cpu->write_csr(mepc, user_code));
+    ASSERT_TRUE(cpu->write_csr(mstatus, 0));  // MPP = user
+  }
+  // PMP entry 0 (NAPOT): the whole RAM readable, writable, executable for user mode.
+  void allow_ram(unsigned entry, std::uint32_t perms = pmp_r | pmp_w | pmp_x) {
+    set_pmp(entry, napot(ram_base, ram_size), pmp_napot | perms);
+  }
+  void set_pmp(unsigned entry, std::uint32_t addr, std::uint32_t cfg) {
+    ASSERT_TRUE(cpu->write_csr(pmpaddr0 + entry, addr));
+    std::uint32_t word = csr(pmpcfg0 + entry / 4);
+    word = (word & ~(0xFFu << (8 * (entry % 4)))) | (cfg << (8 * (entry % 4)));
+    ASSERT_TRUE(cpu->write_csr(pmpcfg0 + entry / 4, word));
+  }
+};
+
+TEST_F(iss_priv, mret_enters_user_mode_and_ecall_returns_to_machine_mode) {
+  wfi_handler();
+  allow_ram(0);
+  to_user({enc::addi(5, 0, 7), enc::ecall});
+  expect_trap(cause::ecall_u, 0, user_code + 4);
+  EXPECT_EQ(cpu->reg(5), 7u);
+  EXPECT_EQ(cpu->privilege(), 3u);
+  EXPECT_EQ(csr(mstatus) & mstatus_mpp, 0u) << "MPP records the mode the trap came from";
+}
+
+TEST_F(iss_priv, machine_csrs_mret_and_wfi_with_tw_are_illegal_in_user_mode) {
+  allow_ram(0);
+  for (std::uint32_t insn : {enc::csrrs(3, mstatus, 0), enc::mret, enc::csrrw(0, mtvec, 1)}) {
+    cpu->reset(code);
+    wfi_handler();
+    allow_ram(0);
+    to_user({insn});
+    expect_trap(cause::illegal_insn, insn, user_code);
+  }
+  cpu->reset(code);
+  wfi_handler();
+  allow_ram(0);
+  to_user({enc::wfi});
+  ASSERT_TRUE(cpu->write_csr(mstatus, 1u << 21));  // TW, MPP = user
+  expect_trap(cause::illegal_insn, enc::wfi, user_code);
+}
+
+TEST_F(iss_priv, user_counters_follow_mcounteren) {
+  wfi_handler();
+  allow_ram(0);
+  to_user({enc::csrrs(3, cycle, 0), enc::ecall});
+  expect_trap(cause::illegal_insn, enc::csrrs(3, cycle, 0), user_code);
+  cpu->reset(code);
+  wfi_handler();
+  allow_ram(0);
+  ASSERT_TRUE(cpu->write_csr(mcounteren, 5));  // CY, IR
+  to_user({enc::csrrs(3, cycle, 0), enc::csrrs(4, instret, 0), enc::ecall});
+  expect_trap(cause::ecall_u, 0, user_code + 8);
+  EXPECT_GT(cpu->reg(3), 0u);
+  EXPECT_GT(cpu->reg(4), 0u);
+}
+
+TEST_F(iss_priv, machine_interrupts_are_taken_in_user_mode_whatever_mie) {
+  loop_handler(false);
+  allow_ram(0);
+  ASSERT_TRUE(cpu->write_csr(mie, 1u << cause::mti));
+  to_user({enc::jal(0, 0)});  // MIE stays 0
+  EXPECT_EQ(run(100), stop_reason::budget);
+  EXPECT_EQ(cpu->privilege(), 0u);
+  cpu->set_irq(cause::mti, true);
+  run(100);
+  EXPECT_EQ(cpu->privilege(), 3u);
+  EXPECT_EQ(csr(mcause), cause::interrupt | cause::mti);
+}
+
+TEST_F(iss_priv, user_mode_needs_a_matching_pmp_entry) {
+  wfi_handler();
+  to_user({enc::nop});  // no entry at all: not even fetch
+  expect_trap(cause::insn_access, user_code, user_code);
+}
+
+TEST_F(iss_priv, tor_entry_grants_its_range_and_nothing_else) {
+  wfi_handler();
+  // Entry 0 (TOR from 0): code, executable. Entry 1 (TOR): [data, data + 0x100) read/write.
+  set_pmp(0, (ram_base + 0x4000) >> 2, pmp_tor | pmp_x | pmp_r);
+  set_pmp(1, data >> 2, 0);  // only the bottom of entry 2's range
+  set_pmp(2, (data + 0x100) >> 2, pmp_tor | pmp_r | pmp_w);
+  cpu->set_reg(1, data);
+  to_user({enc::sw(1, 1, 0), enc::lw(2, 1, 0xFC), enc::lw(3, 1, 0x100)});
+  expect_trap(cause::load_access, data + 0x100, user_code + 8);
+  EXPECT_EQ(get32(data), data);
+  cpu->reset(code);
+  wfi_handler();
+  set_pmp(0, (ram_base + 0x4000) >> 2, pmp_tor | pmp_x | pmp_r);
+  set_pmp(2, (data + 0x100) >> 2, pmp_tor | pmp_r);
+  set_pmp(1, data >> 2, 0);
+  cpu->set_reg(1, data);
+  to_user({enc::sw(1, 1, 4)});
+  expect_trap(cause::store_access, data + 4, user_code);
+}
+
+TEST_F(iss_priv, na4_and_napot_match_exactly_and_the_lowest_entry_wins) {
+  wfi_handler();
+  set_pmp(0, (data + 8) >> 2, pmp_na4);  // one word, no permission
+  allow_ram(1);                          // everything else
+  cpu->set_reg(1, data);
+  to_user({enc::lw(2, 1, 4), enc::lw(3, 1, 12), enc::lw(4, 1, 8)});
+  expect_trap(cause::load_access, data + 8, user_code + 8);
+  EXPECT_EQ(napot(data, 8) & 1u, 0u);
+  EXPECT_EQ(napot(ram_base, ram_size), (ram_base >> 2) | 0x1FFFu);
+}
+
+TEST_F(iss_priv, locked_entries_bind_machine_mode_and_ignore_writes) {
+  wfi_handler();
+  set_pmp(0, napot(data, 0x100), pmp_napot | pmp_r | pmp_l);  // read-only, locked
+  ASSERT_TRUE(cpu->write_csr(pmpcfg0, pmp_napot | pmp_r | pmp_w));
+  ASSERT_TRUE(cpu->write_csr(pmpaddr0, 0));
+  EXPECT_EQ(csr(pmpcfg0) & 0xFF, pmp_napot | pmp_r | pmp_l);
+  EXPECT_EQ(csr(pmpaddr0), napot(data, 0x100));
+  cpu->set_reg(1, data);
+  program({enc::lw(2, 1, 0), enc::sw(2, 1, 0)});
+  expect_trap(cause::store_access, data, code + 4);
+}
+
+TEST_F(iss_priv, unlocked_entries_do_not_bind_machine_mode) {
+  wfi_handler();
+  set_pmp(0, napot(data, 0x100), pmp_napot);  // no permission, not locked
+  cpu->set_reg(1, data);
+  program({enc::sw(1, 1, 0), enc::wfi});
+  EXPECT_EQ(run(), stop_reason::wfi);
+  EXPECT_EQ(cpu->pc(), code + 8);
+  EXPECT_EQ(get32(data), data);
+}
+
+TEST_F(iss_priv, mprv_gives_machine_loads_and_stores_user_permissions) {
+  wfi_handler();
+  set_pmp(0, napot(data, 0x100), pmp_napot | pmp_r);  // user: read-only
+  cpu->set_reg(1, data);
+  ASSERT_TRUE(cpu->write_csr(mstatus, 1u << 17));  // MPRV, MPP = user
+  program({enc::lw(2, 1, 0), enc::sw(2, 1, 0)});
+  expect_trap(cause::store_access, data, code + 4);
+}
+
+TEST_F(iss_priv, reserved_rw_combination_and_missing_entries_read_zero) {
+  ASSERT_TRUE(cpu->write_csr(pmpcfg0, pmp_napot | pmp_w));
+  EXPECT_EQ(csr(pmpcfg0) & 0xFF, pmp_napot) << "R=0 W=1 is reserved: W is cleared";
+  ASSERT_TRUE(cpu->write_csr(pmpaddr0 + 20, 0x1234));
+  EXPECT_EQ(csr(pmpaddr0 + 20), 0u) << "entries past pmp_entries are read-only zero";
+  edgevp::cpu::isa_config four;
+  four.pmp_entries = 4;
+  cpu = std::make_unique<rv32_iss>(bus, timing_config{}, four);
+  ASSERT_TRUE(cpu->write_csr(pmpcfg0 + 1, 0x0F0F0F0Fu));
+  EXPECT_EQ(csr(pmpcfg0 + 1), 0u);
+  ASSERT_TRUE(cpu->write_csr(pmpaddr0 + 3, 0x55));
+  EXPECT_EQ(csr(pmpaddr0 + 3), 0x55u);
+}
+
+TEST_F(iss_priv, without_pmp_user_mode_reaches_everything) {
+  edgevp::cpu::isa_config none;
+  none.pmp_entries = 0;
+  cpu = std::make_unique<rv32_iss>(bus, timing_config{}, none);
+  dmi_region r;
+  r.base = ram_base;
+  r.size = ram_size;
+  r.ptr = ram.data();
+  r.readable = r.writable = true;
+  cpu->add_dmi(r);
+  cpu->reset(code);
+  wfi_handler();
+  cpu->set_reg(1, data);
+  to_user({enc::sw(1, 1, 0), enc::ecall});
+  expect_trap(cause::ecall_u, 0, user_code + 4);
+  EXPECT_EQ(get32(data), data);
+}
+
+TEST_F(iss, time_csr_reads_the_time_source_and_is_illegal_without_one) {
+  wfi_handler();
+  program({enc::csrrs(3, time_lo, 0)});
+  expect_trap(cause::illegal_insn, enc::csrrs(3, time_lo, 0), code);
+  cpu->reset(code);
+  wfi_handler();
+  cpu->time_source = [] { return 0x123456789ull; };
+  program({enc::csrrs(3, time_lo, 0), enc::csrrs(4, time_hi, 0), enc::wfi});
+  EXPECT_EQ(run(), stop_reason::wfi);
+  EXPECT_EQ(cpu->reg(3), 0x23456789u);
+  EXPECT_EQ(cpu->reg(4), 0x1u);
+}
+
+TEST_F(iss, mcountinhibit_freezes_mcycle_and_minstret) {
+  ASSERT_TRUE(cpu->write_csr(mcountinhibit, 5));
+  const std::uint32_t c0 = csr(mcycle), i0 = csr(minstret);
+  program({enc::nop, enc::nop, enc::nop, enc::wfi});
+  EXPECT_EQ(run(), stop_reason::wfi);
+  EXPECT_EQ(csr(mcycle), c0);
+  EXPECT_EQ(csr(minstret), i0);
+  ASSERT_TRUE(cpu->write_csr(mcountinhibit, 0));
+  cpu->set_pc(code);
+  EXPECT_EQ(run(), stop_reason::wfi);
+  EXPECT_EQ(csr(minstret), i0 + 4);
+  EXPECT_GT(csr(mcycle), c0);
+}
+
+TEST(iss_misaligned, emulated_accesses_read_and_write_the_bytes_with_an_extra_cycle) {
+  test_bus bus;
+  std::vector<unsigned char> ram(ram_size);
+  edgevp::cpu::isa_config isa;
+  isa.misaligned = true;
+  rv32_iss cpu(bus, timing_config{}, isa);
+  dmi_region r;
+  r.base = ram_base;
+  r.size = ram_size;
+  r.ptr = ram.data();
+  r.readable = r.writable = true;
+  cpu.add_dmi(r);
+  cpu.reset(code);
+  const std::uint32_t prog[] = {enc::sw(2, 1, 1), enc::lw(3, 1, 1), enc::lh(4, 1, 3), enc::wfi};
+  std::memcpy(&ram[0], prog, sizeof(prog));
+  cpu.set_reg(1, data);
+  cpu.set_reg(2, 0x8899AABBu);
+  ASSERT_EQ(cpu.run(10000), stop_reason::wfi);
+  EXPECT_EQ(cpu.reg(3), 0x8899AABBu);
+  EXPECT_EQ(cpu.reg(4), 0xFFFF8899u);  // bytes 3, 4: 0x99, 0x88, sign-extended
+  EXPECT_EQ(ram[data - ram_base + 1], 0xBB);
+  EXPECT_EQ(ram[data - ram_base + 4], 0x88);
+  // Three misaligned accesses, one extra cycle each, against the same program aligned.
+  rv32_iss aligned(bus, timing_config{}, isa);
+  aligned.add_dmi(r);
+  aligned.reset(code);
+  const std::uint32_t prog2[] = {enc::sw(2, 1, 0), enc::lw(3, 1, 0), enc::lh(4, 1, 2), enc::wfi};
+  std::memcpy(&ram[0], prog2, sizeof(prog2));
+  aligned.set_reg(1, data);
+  ASSERT_EQ(aligned.run(10000), stop_reason::wfi);
+  EXPECT_EQ(cpu.cycles() - aligned.cycles(), 3u);
 }
 
 }  // namespace
