@@ -26,6 +26,7 @@ inline constexpr int deadlock = 123;        // nothing left to happen: WFI with 
 inline constexpr int time_limit = 124;      // --max-time reached before the firmware exited
 inline constexpr int fault = 125;           // unhandled trap or fault loop
 inline constexpr int mismatch = 122;        // co-verification: the RTL and the TLM model disagree
+inline constexpr int firmware_range = 121;  // the firmware's exit code is above 255 (not a process exit code)
 inline constexpr int killed = 137;          // the debugger killed the run (gdb `kill`), as 128 + SIGKILL
 }  // namespace exit_code
 

@@ -429,9 +429,13 @@ run_result simulate(const parsed_options& opts) {
   switch (res.reason) {
     case exit_reason::firmware_exit:
     case exit_reason::tohost_exit:
-      res.process_code = res.firmware_code & 0xFF;
+      // A code a process cannot exit with is never cut to its low byte (256 would be 0).
+      res.process_code =
+          res.firmware_code >= 0 && res.firmware_code <= 255 ? res.firmware_code : exit_code::firmware_range;
       res.message = std::string("firmware exited with code ") + std::to_string(res.firmware_code) +
                     (res.reason == exit_reason::tohost_exit ? " (tohost)" : "");
+      if (res.process_code != res.firmware_code)
+        res.message += " (above 255: edgevp exits with " + std::to_string(exit_code::firmware_range) + ")";
       break;
     case exit_reason::unhandled_trap:
       res.process_code = exit_code::fault;

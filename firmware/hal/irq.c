@@ -94,5 +94,5 @@ void hal_trap_dispatch(struct trap_frame *frame, uint32_t mcause, uint32_t mepc,
         printf("unhandled exception: cause=%lu epc=0x%08lx tval=0x%08lx\n", (unsigned long)mcause,
                (unsigned long)mepc, (unsigned long)mtval);
     }
-    syscon_exit(HAL_EXIT_UNHANDLED_EXCEPTION(mcause & 0x1Fu));
+    syscon_exit(HAL_EXIT_UNHANDLED_EXCEPTION(mcause));
 }

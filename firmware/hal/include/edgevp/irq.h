@@ -40,9 +40,12 @@
 #define EXC_STORE_ACCESS     7u
 #define EXC_ECALL_M          11u
 
-/* Exit codes of fatal traps. (125 is the platform's own for a trap while mtvec == 0.) */
-#define HAL_EXIT_UNHANDLED_IRQ              126
-#define HAL_EXIT_UNHANDLED_EXCEPTION(cause) (128 + (int)(cause))
+/* Exit codes of fatal traps, in the firmware's range of edgevp exit codes (0..63; 64 and up are
+   the simulator's own, e.g. 125 for a trap while mtvec == 0, and 128 + N reads as "killed by
+   signal N"): 47 for an interrupt, 48 + cause for exceptions 0..14, 63 for any other cause (the
+   printed line gives it). Applications keep their own codes below 47. */
+#define HAL_EXIT_UNHANDLED_IRQ              47
+#define HAL_EXIT_UNHANDLED_EXCEPTION(cause) ((cause) < 15u ? 48 + (int)(cause) : 63)
 
 /* struct trap_frame layout, shared with trap.S. */
 #define TRAP_FRAME_RA      0
