@@ -24,7 +24,8 @@ csr_mscratch = 0x340, csr_mepc = 0x341, csr_mcause = 0x342, csr_mtval = 0x343,
   csr_mip = 0x344, csr_mcycle = 0xB00, csr_minstret = 0xB02, csr_mcycleh = 0xB80, csr_minstreth = 0xB82,
   csr_cycle = 0xC00, csr_time = 0xC01, csr_instret = 0xC02, csr_cycleh = 0xC80, csr_timeh = 0xC81,
   csr_instreth = 0xC82, csr_mcounteren = 0x306, csr_mcountinhibit = 0x320, csr_pmpcfg0 = 0x3A0,
-  csr_pmpaddr0 = 0x3B0,
+  csr_pmpaddr0 = 0x3B0, csr_tselect = 0x7A0, csr_tdata1 = 0x7A1, csr_tdata2 = 0x7A2, csr_tdata3 = 0x7A3,
+  csr_tinfo = 0x7A4,
   csr_mvendorid = 0xF11, csr_marchid = 0xF12, csr_mimpid = 0xF13, csr_mhartid = 0xF14, csr_mconfigptr = 0xF15,
 };
 constexpr std::uint32_t mstatus_mie = 1u << 3;
@@ -34,6 +35,10 @@ constexpr std::uint32_t mstatus_mprv = 1u << 17;
 constexpr std::uint32_t mstatus_tw = 1u << 21;
 constexpr std::uint8_t pmp_r = 1, pmp_w = 2, pmp_x = 4, pmp_a = 3u << 3, pmp_l = 0x80;
 constexpr unsigned pmp_tor = 1, pmp_na4 = 2, pmp_napot = 3;
+// mcontrol (tdata1 type 2) fields this core implements; the rest read 0 (action 0: breakpoint
+// exception, timing 0: before, select 0: address, no chaining, any size).
+constexpr std::uint32_t mc_type2 = 2u << 28, mc_hit = 1u << 20, mc_match = 0xFu << 7, mc_m = 1u << 6,
+                        mc_u = 1u << 3, mc_execute = 1u << 2, mc_store = 1u << 1, mc_load = 1u;
 constexpr std::uint32_t mip_mask = (1u << cause::msi) | (1u << cause::mti) | (1u << cause::mei);
 constexpr unsigned fault_loop_limit = 16;
 
@@ -73,6 +78,9 @@ void rv32_iss::reset(std::uint32_t pc) {
   m_pmpcfg.fill(0);
   m_pmpaddr.fill(0);
   m_pmp_check = false;
+  m_triggers = {};
+  m_tselect = 0;
+  m_triggers_armed = false;
   m_isa.pmp_entries = std::min(m_isa.pmp_entries, 16u);
   m_mie = 0;
   m_mtvec = 0;
@@ -223,6 +231,10 @@ bool rv32_iss::load(std::uint32_t addr, T& value) {
     take_trap(cause::load_misaligned, addr);
     return false;
   }
+  if (EDGEVP_UNLIKELY(m_triggers_armed) && trigger_hit(addr, sizeof(T), mc_load)) {
+    take_trap(cause::breakpoint, addr);
+    return false;
+  }
   if (EDGEVP_UNLIKELY(m_pmp_check) && !pmp_allows(addr, sizeof(T), pmp_r, data_priv())) {
     take_trap(cause::load_access, addr);
     return false;
@@ -249,6 +261,10 @@ bool rv32_iss::store(std::uint32_t addr, T value) {
   if (EDGEVP_UNLIKELY((addr & (sizeof(T) - 1)) != 0)) {
     if (m_isa.misaligned) return store_split(addr, value);
     take_trap(cause::store_misaligned, addr);
+    return false;
+  }
+  if (EDGEVP_UNLIKELY(m_triggers_armed) && trigger_hit(addr, sizeof(T), mc_store)) {
+    take_trap(cause::breakpoint, addr);
     return false;
   }
   if (EDGEVP_UNLIKELY(m_pmp_check) && !pmp_allows(addr, sizeof(T), pmp_w, data_priv())) {
@@ -344,6 +360,10 @@ bool rv32_iss::amo(const insn& d) {
     return true;
   }
   // Read-modify-write. A load fault on an AMO is a store/AMO access fault.
+  if (m_triggers_armed && (trigger_hit(addr, 4, mc_load) || trigger_hit(addr, 4, mc_store))) {
+    take_trap(cause::breakpoint, addr);
+    return false;
+  }
   if (m_pmp_check && !pmp_allows(addr, 4, pmp_r | pmp_w, data_priv())) {
     take_trap(cause::store_access, addr);
     return false;
@@ -481,6 +501,33 @@ void rv32_iss::update_pmp_check() {
   m_pmp_check = m_isa.pmp_entries > 0 && (m_priv != 3 || data_priv() != 3 || locked);
 }
 
+// ---------------------------------------------------------------- debug triggers
+
+bool rv32_iss::trigger_hit(std::uint32_t addr, unsigned len, unsigned kind) {
+  const std::uint32_t mode = m_priv == 3 ? mc_m : mc_u;
+  for (trigger& t : m_triggers) {
+    if ((t.tdata1 & mode) == 0 || (t.tdata1 & kind) == 0) continue;
+    const unsigned match = (t.tdata1 & mc_match) >> 7;
+    const std::uint64_t a0 = addr, a1 = a0 + len, v = t.tdata2;
+    bool hit = false;
+    if (match == 0) hit = v >= a0 && v < a1;  // equal: the access covers the address
+    else if (match == 2) hit = a1 - 1 >= v;   // greater or equal
+    else hit = a0 < v;                        // less than (match 3)
+    if (hit) {
+      t.tdata1 |= mc_hit;
+      return true;
+    }
+  }
+  return false;
+}
+
+void rv32_iss::update_triggers() {
+  m_triggers_armed = false;
+  for (const trigger& t : m_triggers)
+    if ((t.tdata1 & (mc_m | mc_u)) != 0 && (t.tdata1 & (mc_execute | mc_store | mc_load)) != 0)
+      m_triggers_armed = true;
+}
+
 // ---------------------------------------------------------------- counters
 
 std::uint64_t rv32_iss::mcycle() const {
@@ -533,6 +580,11 @@ bool rv32_iss::csr_read(std::uint32_t csr, std::uint32_t& v) const {
     case csr_mip: v = m_mip; return true;
     case csr_mcounteren: v = m_mcounteren; return true;
     case csr_mcountinhibit: v = m_mcountinhibit; return true;
+    case csr_tselect: v = m_tselect; return true;
+    case csr_tdata1: v = m_triggers[m_tselect].tdata1; return true;
+    case csr_tdata2: v = m_triggers[m_tselect].tdata2; return true;
+    case csr_tdata3: v = 0; return true;
+    case csr_tinfo: v = 1u << 2; return true;  // mcontrol (type 2) only
     case csr_time: case csr_timeh: {
       if (!time_source) return false;
       const std::uint64_t t = time_source();
@@ -563,6 +615,21 @@ bool rv32_iss::csr_write(std::uint32_t csr, std::uint32_t v) {
       m_attention = true;
       return true;
     }
+    case csr_tselect:
+      if (v < trigger_count) m_tselect = v;  // WARL: there is no such trigger, the selection stays
+      return true;
+    case csr_tdata1: {
+      // WARL: type 2 always; match 0, 2, 3 (others read 0); action, timing, select, chain 0.
+      std::uint32_t match = (v & mc_match) >> 7;
+      if (match != 2 && match != 3) match = 0;
+      m_triggers[m_tselect].tdata1 = mc_type2 | (v & (mc_hit | mc_m | mc_u | mc_execute | mc_store | mc_load)) |
+                                     (match << 7);
+      update_triggers();
+      m_attention = true;
+      return true;
+    }
+    case csr_tdata2: m_triggers[m_tselect].tdata2 = v; return true;
+    case csr_tdata3: return true;
     case csr_mcounteren: m_mcounteren = v & 7; return true;  // CY, TM, IR
     case csr_mcountinhibit: {
       const std::uint32_t nv = v & 5;  // CY, IR (TM does not exist in mcountinhibit)
@@ -769,6 +836,10 @@ void rv32_iss::trace(std::uint32_t pc, std::uint32_t raw) {
 
 bool rv32_iss::step() {
   const std::uint32_t pc = m_pc;
+  if (EDGEVP_UNLIKELY(m_triggers_armed) && trigger_hit(pc, 2, mc_execute)) {
+    take_trap(cause::breakpoint, pc);
+    return false;
+  }
   std::uint32_t raw;
   if (EDGEVP_UNLIKELY(!fetch(pc, raw))) return false;
   insn& d = m_cache[(pc >> 1) & (cache_entries - 1)];
@@ -921,7 +992,7 @@ stop_reason rv32_iss::run(std::uint64_t cycle_limit) {
     // block can raise m_attention (no bus access, no CSR, no trap: those stop the block before
     // the instruction and step() runs it), so looking at it between blocks is the same as looking
     // before every instruction.
-    if (EDGEVP_LIKELY(!m_debug_armed && m_trace == nullptr && !m_pmp_check)) {
+    if (EDGEVP_LIKELY(!m_debug_armed && m_trace == nullptr && !m_pmp_check && !m_triggers_armed)) {
       const block_exit e = run_blocks(cycle_limit);
       if (EDGEVP_LIKELY(e != block_exit::step)) continue;  // boundary, or the budget is spent
       // Stopped before an instruction step() runs: it has not executed, it starts within the

@@ -16,6 +16,9 @@
 // locking) checked on fetch, load, store and AMO. While a check can refuse something (U mode,
 // MPRV to U, a locked entry) every instruction takes the slow path, which checks; M mode without
 // locked entries runs the fast path untouched.
+// Debug triggers (Sdtrig, mcontrol type 2): trigger_count address triggers on execute, load and
+// store (match equal, >=, <), for machine and/or user mode, raising a breakpoint exception
+// (action 0) before the instruction or access; while one is enabled the slow path runs.
 // Self-modifying code is always seen: a store into a cached code line ends the block, and blocks
 // are compared with memory again after anything that may have written it (a new run(), a bus
 // access, such a store, the tohost callback, fence.i). Memories are reached through DMI regions the wrapper hands in
@@ -237,6 +240,10 @@ class rv32_iss {
   [[nodiscard]] bool pmp_allows(std::uint32_t addr, unsigned len, unsigned access, unsigned priv) const;
   [[nodiscard]] unsigned data_priv() const;  // the privilege loads and stores use (MPRV)
   void update_pmp_check();
+  // Debug triggers: the first enabled trigger matching `addr` for `kind` (4 execute, 2 store,
+  // 1 load) in the present mode sets its hit bit and returns true.
+  bool trigger_hit(std::uint32_t addr, unsigned len, unsigned kind);
+  void update_triggers();
   [[nodiscard]] std::uint64_t mcycle() const;
   [[nodiscard]] std::uint64_t minstret() const;
   void set_mcycle(std::uint64_t v);
@@ -328,6 +335,14 @@ class rv32_iss {
   std::uint32_t m_mcounteren = 0;
   std::uint32_t m_mcountinhibit = 0;
   std::uint64_t m_cycle_frozen = 0, m_instret_frozen = 0;  // mcycle / minstret while inhibited
+  static constexpr unsigned trigger_count = 4;
+  struct trigger {
+    std::uint32_t tdata1 = 2u << 28;  // mcontrol, disabled
+    std::uint32_t tdata2 = 0;
+  };
+  std::array<trigger, trigger_count> m_triggers{};
+  std::uint32_t m_tselect = 0;
+  bool m_triggers_armed = false;  // an enabled trigger exists: the slow path runs and checks
   std::array<std::uint8_t, 16> m_pmpcfg{};
   std::array<std::uint32_t, 16> m_pmpaddr{};
   std::uint32_t m_mie = 0;

@@ -2450,4 +2450,70 @@ TEST(iss_misaligned, emulated_accesses_read_and_write_the_bytes_with_an_extra_cy
   EXPECT_EQ(cpu.cycles() - aligned.cycles(), 3u);
 }
 
+
+// ------------------------------------------------------------------ debug triggers
+
+constexpr std::uint32_t tselect = 0x7A0, tdata1 = 0x7A1, tdata2 = 0x7A2, tinfo = 0x7A4;
+constexpr std::uint32_t mc_type2 = 2u << 28, mc_hit = 1u << 20, mc_m = 1u << 6, mc_u = 1u << 3,
+                        mc_x = 1u << 2, mc_s = 1u << 1, mc_l = 1u;
+
+TEST_F(iss, trigger_csrs_read_back_what_this_core_implements) {
+  EXPECT_EQ(csr(tinfo), 1u << 2);
+  ASSERT_TRUE(cpu->write_csr(tselect, 3));
+  EXPECT_EQ(csr(tselect), 3u);
+  ASSERT_TRUE(cpu->write_csr(tselect, 4));
+  EXPECT_EQ(csr(tselect), 3u) << "no trigger 4: the selection stays";
+  ASSERT_TRUE(cpu->write_csr(tdata1, mc_type2 | mc_m | mc_x));
+  EXPECT_EQ(csr(tdata1), mc_type2 | mc_m | mc_x);
+  ASSERT_TRUE(cpu->write_csr(tdata1, 0xFFFFFFFFu));  // every field: only the implemented ones stay
+  EXPECT_EQ(csr(tdata1), mc_type2 | mc_hit | mc_m | mc_u | mc_x | mc_s | mc_l);  // match 15: equal
+  ASSERT_TRUE(cpu->write_csr(tdata1, mc_type2 | (3u << 7) | mc_m | mc_l));
+  EXPECT_EQ(csr(tdata1), mc_type2 | (3u << 7) | mc_m | mc_l);  // match 3 (less than) is kept
+  ASSERT_TRUE(cpu->write_csr(tdata1, 1u << 7));  // match 1 (napot) is not implemented: equal
+  EXPECT_EQ(csr(tdata1), mc_type2);
+}
+
+TEST_F(iss, execute_trigger_raises_a_breakpoint_before_the_instruction) {
+  wfi_handler();
+  program({enc::addi(1, 0, 1), enc::addi(2, 0, 2), enc::addi(3, 0, 3)});
+  ASSERT_TRUE(cpu->write_csr(tdata2, code + 4));
+  ASSERT_TRUE(cpu->write_csr(tdata1, mc_type2 | mc_m | mc_x));
+  expect_trap(cause::breakpoint, code + 4, code + 4);
+  EXPECT_EQ(cpu->reg(1), 1u);
+  EXPECT_EQ(cpu->reg(2), 0u) << "the instruction did not execute";
+  EXPECT_NE(csr(tdata1) & mc_hit, 0u);
+}
+
+TEST_F(iss, load_and_store_triggers_stop_the_access) {
+  wfi_handler();
+  put32(data, 0x1234);
+  cpu->set_reg(1, data);
+  cpu->set_reg(5, 99);
+  program({enc::lw(2, 1, 0), enc::sw(5, 1, 0)});
+  ASSERT_TRUE(cpu->write_csr(tselect, 1));
+  ASSERT_TRUE(cpu->write_csr(tdata2, data));
+  ASSERT_TRUE(cpu->write_csr(tdata1, mc_type2 | mc_m | mc_s));  // stores only: the load passes
+  expect_trap(cause::breakpoint, data, code + 4);
+  EXPECT_EQ(cpu->reg(2), 0x1234u);
+  EXPECT_EQ(get32(data), 0x1234u) << "the store did not happen";
+  cpu->reset(code);
+  wfi_handler();
+  cpu->set_reg(1, data);
+  ASSERT_TRUE(cpu->write_csr(tdata2, data + 2));  // inside the word the load reads
+  ASSERT_TRUE(cpu->write_csr(tdata1, mc_type2 | mc_m | mc_l));
+  expect_trap(cause::breakpoint, data, code);
+}
+
+TEST_F(iss_priv, a_user_mode_trigger_does_not_fire_in_machine_mode) {
+  wfi_handler();
+  allow_ram(0);
+  ASSERT_TRUE(cpu->write_csr(tdata2, user_code + 4));
+  ASSERT_TRUE(cpu->write_csr(tdata1, mc_type2 | mc_u | mc_x));
+  program({enc::nop, enc::nop}, code + 0x100);  // the same offsets in machine mode: no trigger
+  to_user({enc::addi(6, 0, 1), enc::addi(7, 0, 1)});
+  expect_trap(cause::breakpoint, user_code + 4, user_code + 4);
+  EXPECT_EQ(cpu->reg(6), 1u);
+  EXPECT_EQ(cpu->reg(7), 0u);
+}
+
 }  // namespace
