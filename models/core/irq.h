@@ -4,7 +4,10 @@
 // input or a CPU interrupt pin). The source owns the line and calls set(); the platform binds the
 // sink once, at elaboration. The level is mirrored into an sc_signal so a VCD can trace it; the sink
 // is called directly, in the same delta, so a CPU that wrote a register sees the resulting interrupt
-// before it executes its next instruction (no context switch needed).
+// before it executes its next instruction (no context switch needed). The mirror takes writes from
+// any process unchecked: a CPU that takes an interrupt and lowers its source in the same delta cycle
+// as the source's own process raised it writes the line twice in one delta, which SC_MANY_WRITERS
+// refuses (E115); the trace then shows the level at the end of that delta.
 #pragma once
 
 #include <functional>
@@ -35,12 +38,12 @@ class irq_line {
   [[nodiscard]] bool level() const { return m_level; }
 
   // For sc_trace.
-  [[nodiscard]] const sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS>& signal() const { return m_signal; }
+  [[nodiscard]] const sc_core::sc_signal<bool, sc_core::SC_UNCHECKED_WRITERS>& signal() const { return m_signal; }
 
  private:
   bool m_level = false;
   std::function<void(bool)> m_sink;
-  sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS> m_signal;
+  sc_core::sc_signal<bool, sc_core::SC_UNCHECKED_WRITERS> m_signal;
 };
 
 }  // namespace edgevp::core
