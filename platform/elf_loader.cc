@@ -22,6 +22,20 @@ std::string hex(std::uint64_t v) {
   return buf;
 }
 
+// Bytes at the start of a segment that begins at file offset 0 and come before its first allocated
+// section: the ELF and program headers and their padding (0 when the segment does not start there).
+std::size_t header_lead(Elf* e, const GElf_Phdr& ph) {
+  if (ph.p_offset != 0 || ph.p_filesz == 0) return 0;
+  std::uint64_t first = ph.p_filesz;
+  Elf_Scn* scn = nullptr;
+  while ((scn = elf_nextscn(e, scn)) != nullptr) {
+    GElf_Shdr sh;
+    if (gelf_getshdr(scn, &sh) == nullptr || (sh.sh_flags & SHF_ALLOC) == 0 || sh.sh_type == SHT_NOBITS) continue;
+    if (sh.sh_offset < ph.p_filesz) first = std::min<std::uint64_t>(first, sh.sh_offset);
+  }
+  return first < ph.p_filesz ? static_cast<std::size_t>(first) : 0;
+}
+
 // Owns the file descriptor and the Elf handle.
 class elf_file {
  public:
@@ -143,21 +157,34 @@ elf_image load_elf(const std::string& path, const bus_writer& write, const memor
   for (const load_seg& ls : segs) {
     const GElf_Phdr& ph = ls.ph;
     const std::string& seg = ls.name;
-    const auto addr = static_cast<std::uint32_t>(ph.p_paddr);
-    const std::size_t fsz = ph.p_filesz;
+    auto addr = static_cast<std::uint32_t>(ph.p_paddr);
+    std::size_t fsz = ph.p_filesz;
+    std::uint64_t memsz = ph.p_memsz;
+    const char* bytes = raw + ph.p_offset;
+    // A linker without -N puts the ELF and program headers at the start of the first segment, a
+    // page below the code (0x7FFFF000 for code at 0x80000000), where there may be no memory. Those
+    // bytes are not the program: when they do not fit, they are left out, as QEMU's loader does.
+    if (const std::size_t lead = header_lead(e, ph); lead > 0) {
+      if (write(addr, reinterpret_cast<const unsigned char*>(bytes), lead) != lead) {
+        addr += static_cast<std::uint32_t>(lead);
+        bytes += lead;
+        fsz -= lead;
+        memsz -= lead;
+      }
+    }
     if (fsz > 0) {
-      const std::size_t done = write(addr, reinterpret_cast<const unsigned char*>(raw + ph.p_offset), fsz);
+      const std::size_t done = write(addr, reinterpret_cast<const unsigned char*>(bytes), fsz);
       if (done != fsz) f.fail(seg + ": address " + hex(addr + done) + " is outside every memory");
     }
     // Zero-fill .bss-like tails in chunks.
     static const unsigned char zeros[4096] = {};
-    for (std::uint64_t off = fsz; off < ph.p_memsz;) {
-      const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(sizeof(zeros), ph.p_memsz - off));
+    for (std::uint64_t off = fsz; off < memsz;) {
+      const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(sizeof(zeros), memsz - off));
       const std::size_t done = write(static_cast<std::uint32_t>(addr + off), zeros, n);
       if (done != n) f.fail(seg + ": address " + hex(addr + off + done) + " is outside every memory");
       off += n;
     }
-    img.segments.push_back({addr, static_cast<std::uint32_t>(fsz), static_cast<std::uint32_t>(ph.p_memsz),
+    img.segments.push_back({addr, static_cast<std::uint32_t>(fsz), static_cast<std::uint32_t>(memsz),
                             (ph.p_flags & PF_X) != 0});
     ++loaded;
   }
