@@ -48,7 +48,7 @@ po::options_description run_description() {
       ("coverify.slack", po::value<u64_value>(), "--coverify: cycles allowed per job on top of the relative difference (default 16)")
       ("accel-log", po::value<std::string>(), "write every accelerator job (outcome, cycles, memory written) as JSON lines to FILE (what --coverify compares)")
       ("rtl-vcd", po::value<std::string>(), "write the RTL blocks' internal signals (Verilator tracing) to FILE, time-aligned with --vcd; with several RTL blocks, one file each: FILE's name gets .NAME before .vcd")
-      ("trace-insn", po::value<std::string>(), "write one line per retired instruction (pc, raw, disassembly) to FILE")
+      ("trace-insn", po::value<std::string>(), "write one line per executed instruction (pc, raw, disassembly; a trapped one is marked with its mcause) to FILE")
       ("power-vcd", po::value<std::string>(), "write per-domain power (W) and domain states as a VCD to FILE")
       ("power-csv", po::value<std::string>(), "write per-domain average power per --power-interval as CSV to FILE")
       ("power-plot", po::value<std::string>(), "after the run, draw its power over time (domains, states, regions) and where the energy went into FILE (.png or .svg) with tools/plot (Python 3 and matplotlib); the report and power CSV it reads are temporary files unless --report / --power-csv name them")

@@ -409,6 +409,7 @@ void rv32_iss::set_irq(unsigned irq, bool level) {
 }
 
 void rv32_iss::take_trap(std::uint32_t cause_value, std::uint32_t tval) {
+  if (EDGEVP_UNLIKELY(m_trace_pending)) trace(m_pc, m_trace_raw, &cause_value);
   m_last_trap = {cause_value, m_pc, tval};
   ++m_traps;
   m_cycles += m_timing.trap_cycles;
@@ -821,7 +822,8 @@ bool rv32_iss::check_watchpoints() {
 
 // ---------------------------------------------------------------- tracing
 
-void rv32_iss::trace(std::uint32_t pc, std::uint32_t raw) {
+void rv32_iss::trace(std::uint32_t pc, std::uint32_t raw, const std::uint32_t* trap_cause) {
+  m_trace_pending = false;
   std::ostream& os = *m_trace;
   const bool compressed = (raw & 3) != 3;
   char buf[48];
@@ -829,7 +831,9 @@ void rv32_iss::trace(std::uint32_t pc, std::uint32_t raw) {
     std::snprintf(buf, sizeof(buf), "%08x: %04x     ", pc, raw & 0xFFFF);
   else
     std::snprintf(buf, sizeof(buf), "%08x: %08x ", pc, raw);
-  os << buf << disassemble(raw, pc) << '\n';
+  os << buf << disassemble(raw, pc);
+  if (trap_cause != nullptr) os << "   # trapped: mcause " << std::dec << *trap_cause << ", not retired";
+  os << '\n';
 }
 
 // ---------------------------------------------------------------- one instruction (the slow path)
@@ -844,7 +848,10 @@ bool rv32_iss::step() {
   if (EDGEVP_UNLIKELY(!fetch(pc, raw))) return false;
   insn& d = m_cache[(pc >> 1) & (cache_entries - 1)];
   if (EDGEVP_UNLIKELY(d.pc != pc || d.raw != raw)) decode(raw, pc, d);
-  if (EDGEVP_UNLIKELY(m_trace != nullptr)) trace(pc, raw);
+  if (EDGEVP_UNLIKELY(m_trace != nullptr)) {  // written once the instruction retired or trapped
+    m_trace_pending = true;
+    m_trace_raw = raw;
+  }
 
   std::uint32_t* const x = m_x;
   const std::uint32_t a = x[d.rs1];
@@ -931,6 +938,7 @@ bool rv32_iss::step() {
         return false;
       }
       if ((m_mip & m_mie) == 0) {
+        if (EDGEVP_UNLIKELY(m_trace_pending)) trace(pc, raw, nullptr);
         m_pc = next;
         x[0] = 0;
         ++m_instret;
@@ -950,6 +958,7 @@ bool rv32_iss::step() {
       take_trap(cause::illegal_insn, d.len == 2 ? (raw & 0xFFFF) : raw);
       return false;
   }
+  if (EDGEVP_UNLIKELY(m_trace_pending)) trace(pc, raw, nullptr);
   x[0] = 0;
   m_pc = next;
   ++m_instret;

@@ -251,7 +251,8 @@ class rv32_iss {
   bool check_interrupts();  // takes the highest-priority enabled interrupt; true if taken
   bool check_watchpoints();  // true if the instruction at m_pc would access a watched range
   void update_debug_armed();
-  void trace(std::uint32_t pc, std::uint32_t raw);
+  // One trace line; a trapped instruction is marked with its cause (it did not retire).
+  void trace(std::uint32_t pc, std::uint32_t raw, const std::uint32_t* trap_cause);
 
   // A DMI region as the ISS keeps it: the wrapper's description, plus which of its lines hold
   // instructions of cached blocks (a store there ends the block and revalidates the others).
@@ -395,6 +396,8 @@ class rv32_iss {
   std::uint32_t m_watch_lo = 0, m_watch_hi = 0;  // empty
 
   std::ostream* m_trace = nullptr;
+  bool m_trace_pending = false;  // step() decoded an instruction whose line is not written yet
+  std::uint32_t m_trace_raw = 0;
   std::vector<insn> m_cache;
 };
 

@@ -2516,4 +2516,18 @@ TEST_F(iss_priv, a_user_mode_trigger_does_not_fire_in_machine_mode) {
   EXPECT_EQ(cpu->reg(7), 0u);
 }
 
+
+TEST_F(iss, trace_marks_an_instruction_that_trapped) {
+  wfi_handler();
+  std::ostringstream os;
+  cpu->set_trace(&os);
+  program({enc::addi(1, 0, 5), enc::csrrs(3, 0x7FF, 0), enc::addi(2, 0, 6)});
+  expect_trap(cause::illegal_insn, enc::csrrs(3, 0x7FF, 0), code + 4);
+  const std::string t = os.str();
+  EXPECT_NE(t.find("80000000: 00500093 addi ra,zero,5\n"), std::string::npos) << t;
+  EXPECT_NE(t.find("80000004: 7ff021f3 csrrs gp,0x7ff,zero   # trapped: mcause 2, not retired\n"), std::string::npos)
+      << t;
+  EXPECT_EQ(t.find("80000008:"), std::string::npos) << "never reached";
+}
+
 }  // namespace
