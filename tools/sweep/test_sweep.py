@@ -145,6 +145,18 @@ class LocalBackend(Tmp):
         r = self.sweep('run', p2, '--dir', d)
         self.assertIn('2 already run, 1 to run', r.stderr)
 
+    def test_progress_line_on_a_terminal(self):  # script(1): Debian's bsdutils, essential
+        d = os.path.join(self.tmp, 'd')
+        p = self.write('s.toml', spec_text(bits='[0, 5, 8]'))
+        cmd = ' '.join(SWEEP + ['run', p, '--dir', d, '-j', '1', '--edgevp', EDGEVP])
+        r = subprocess.run(['script', '-qec', cmd, '/dev/null'], capture_output=True, text=True, check=False)
+        lines = r.stdout.replace('\r', '\n')
+        self.assertIn('1/3 done', lines)
+        self.assertIn('3/3 done, 1 failed, ETA', lines)  # adc_bits 0 fails
+        # Not on a terminal: no progress line.
+        r = self.sweep('run', p, '--dir', os.path.join(self.tmp, 'e'), '-j', '1')
+        self.assertNotIn('ETA', r.stderr + r.stdout)
+
     def test_failed_jobs_are_recorded_and_the_sweep_goes_on(self):
         d = os.path.join(self.tmp, 'd')
         p = self.write('s.toml', spec_text(bits='[0, 8]'))  # adc_bits 0 is out of range: exit 64
