@@ -152,6 +152,9 @@ int run_once(const ep::parsed_options& given) {
   }
   if (!opts.run.quiet) print_summary(r);
   int code = opts.run.scenario.empty() ? r.process_code : check_scenario(opts, r);
+  // An output that could not be written is never a success, whatever the firmware did.
+  for (const std::string& why : r.output_errors) std::fprintf(stderr, "edgevp: %s\n", why.c_str());
+  if (!r.output_errors.empty()) code = ep::exit_code::io;
   if (!opts.run.power_plot.empty()) {
     const std::string why = ep::draw_power_plot(opts.run.report, opts.run.power_csv, opts.run.power_plot);
     if (!why.empty()) {

@@ -301,11 +301,14 @@ std::string help_text() {
         "  64     usage error: unknown option, malformed value, missing firmware\n"
         "  65     image error: missing, truncated, corrupt, 64-bit or non-RISC-V ELF, segment outside memory\n"
         "  70     internal error\n"
-        "  74     an output file cannot be written, or the GDB port cannot be opened\n"
+        "  74     an output file cannot be written (also a full disk after the run, whatever the\n"
+        "         firmware exited with), or the GDB port cannot be opened\n"
         "  78     configuration error: overlapping or impossible memory map\n"
         "  123    deadlock: the CPU waits for an interrupt that nothing can raise\n"
         "  124    --max-time reached before the firmware exited\n"
         "  125    unhandled trap (no trap handler installed) or a fault loop\n"
+        "  130    stopped by SIGINT (Ctrl-C), 143 by SIGTERM: outputs written, eMRAM image saved;\n"
+        "         a second signal ends edgevp at once\n"
         "  137    the debugger killed the run (gdb `kill`)\n";
   return os.str();
 }

@@ -1,8 +1,14 @@
 #include "platform/simulation.h"
 
+#include <signal.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iomanip>
 #include <map>
@@ -15,6 +21,7 @@
 #include "models/core/power_trace.h"
 #include "models/memory/nv_image.h"
 #include "models/cpu/gdb_server.h"
+#include "platform/output_file.h"
 #include "platform/progress.h"
 #include "platform/waveview.h"
 #include "platform/soc.h"
@@ -32,6 +39,7 @@ const char* reason_name(exit_reason r) {
     case exit_reason::deadlock: return "deadlock";
     case exit_reason::killed: return "killed";
     case exit_reason::mismatch: return "mismatch";
+    case exit_reason::signal: return "signal";
   }
   return "?";
 }
@@ -60,20 +68,88 @@ const char* cause_name(std::uint32_t c) {
   }
 }
 
-// A trace file's $date line would make two identical runs differ: replace it.
-void make_vcd_deterministic(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return;
+// SystemC writes --vcd into a temporary file (its own writes are not checked: a full disk would go
+// unnoticed), beside the VCD when that directory is writable, so that it fills with the same disk.
+// The VCD is then written from it with every write checked.
+struct vcd_staging {
+  std::string base;  // what SystemC is given (it appends .vcd)
+  ~vcd_staging() {
+    if (!base.empty()) std::remove((base + ".vcd").c_str());
+  }
+  // Makes BASE.vcd, an empty file of ours; false if neither directory is writable.
+  bool make(const std::string& vcd_path) {
+    const auto slash = vcd_path.rfind('/');
+    const std::string dir = slash == std::string::npos ? std::string(".") : vcd_path.substr(0, slash + 1);
+    const char* tmp = std::getenv("TMPDIR");
+    for (const std::string& d : {dir, std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp")}) {
+      std::string name = d + (d.back() == '/' ? "" : "/") + ".edgevp-vcd-XXXXXX.vcd";
+      const int fd = ::mkstemps(name.data(), 4);
+      if (fd < 0) continue;
+      ::close(fd);
+      base = name.substr(0, name.size() - 4);
+      return true;
+    }
+    return false;
+  }
+};
+
+// The VCD from SystemC's temporary file, its $date line replaced (it would make two identical runs
+// differ); "" or why it could not be written.
+std::string write_vcd(const std::string& staged, const std::string& path) {
+  std::ifstream in(staged, std::ios::binary);
   std::stringstream ss;
   ss << in.rdbuf();
+  if (!in) return output_failure("--vcd", path, errno) + " (reading SystemC's temporary '" + staged + "')";
   std::string s = ss.str();
   in.close();
   const auto d = s.find("$date");
   const auto e = d == std::string::npos ? d : s.find("$end", d);
-  if (d == std::string::npos || e == std::string::npos) return;
-  s.replace(d, e - d, "$date\n     (edgevp: omitted for reproducible traces)\n");
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << s;
+  if (d != std::string::npos && e != std::string::npos)
+    s.replace(d, e - d, "$date\n     (edgevp: omitted for reproducible traces)\n");
+  output_file out;
+  if (!out.open("--vcd", path)) return output_failure("--vcd", path, errno);
+  out.stream() << s;
+  return out.close();
+}
+
+// SIGINT and SIGTERM stop a run at the CPU's next synchronisation, which writes the outputs as any
+// other end of a run does. The handler only records the signal; SA_RESETHAND restores the default
+// action, so that a second signal ends the process at once.
+volatile std::sig_atomic_t stop_signal = 0;
+
+void on_stop_signal(int sig) {
+  stop_signal = sig;
+}
+
+class stop_signals {
+ public:
+  stop_signals() {
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESETHAND | SA_RESTART;
+    // A signal ignored on entry (a background job's SIGINT, nohup) stays ignored.
+    for (auto [sig, old] : {std::pair<int, struct sigaction*>{SIGINT, &m_int}, {SIGTERM, &m_term}})
+      if (::sigaction(sig, nullptr, old) == 0 && old->sa_handler != SIG_IGN) ::sigaction(sig, &sa, nullptr);
+  }
+  stop_signals(const stop_signals&) = delete;
+  stop_signals& operator=(const stop_signals&) = delete;
+  ~stop_signals() {
+    ::sigaction(SIGINT, &m_int, nullptr);
+    ::sigaction(SIGTERM, &m_term, nullptr);
+  }
+
+ private:
+  struct sigaction m_int = {};
+  struct sigaction m_term = {};
+};
+
+const char* signal_name(int sig) {
+  switch (sig) {
+    case SIGINT: return "SIGINT";
+    case SIGTERM: return "SIGTERM";
+    default: return "a signal";
+  }
 }
 
 struct open_region {
@@ -175,6 +251,7 @@ run_result simulate(const parsed_options& opts) {
   run_result res;
 
   // UART output: stdout or a file; every byte is also kept for scenario checks.
+  // A failed write is remembered (errno at the first) and makes the run exit 74 at its end.
   std::FILE* uart_out = stdout;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> uart_file(nullptr, &std::fclose);
   if (!ro.uart_out.empty()) {
@@ -182,10 +259,12 @@ run_result simulate(const parsed_options& opts) {
     if (!uart_file) throw std::runtime_error("cannot write UART output file '" + ro.uart_out + "'");
     uart_out = uart_file.get();
   }
-  auto tx = [&res, uart_out](unsigned char c) {
+  int uart_error = 0;
+  auto tx = [&res, uart_out, &uart_error](unsigned char c) {
     res.uart.push_back(static_cast<char>(c));
-    std::fputc(c, uart_out);
-    if (c == '\n') std::fflush(uart_out);
+    bool ok = std::fputc(c, uart_out) != EOF;
+    if (c == '\n') ok = std::fflush(uart_out) == 0 && ok;
+    if (!ok && uart_error == 0) uart_error = errno != 0 ? errno : -1;
   };
 
   tlm::tlm_global_quantum::instance().set(ro.quantum);
@@ -215,11 +294,9 @@ run_result simulate(const parsed_options& opts) {
 
   // Co-verification: a lockstep block's first mismatch ends the run; --accel-log records jobs.
   std::string mismatch_report;
-  std::ofstream accel_log;
-  if (!ro.accel_log.empty()) {
-    accel_log.open(ro.accel_log);
-    if (!accel_log) throw std::runtime_error("cannot write accelerator log '" + ro.accel_log + "'");
-  }
+  output_file accel_log;
+  if (!ro.accel_log.empty() && !accel_log.open("--accel-log", ro.accel_log))
+    throw std::runtime_error("cannot write accelerator log '" + ro.accel_log + "'");
   for (auto& a : top.accels) {
     accel::device* ap = a.get();
     ap->on_mismatch = [&, ap](const std::string& report) {
@@ -260,7 +337,7 @@ run_result simulate(const parsed_options& opts) {
         }
         if (!hexdata.empty()) runs.push_back({run_start, hexdata});
         j["writes"] = runs;
-        accel_log << j.dump() << '\n';
+        accel_log.stream() << j.dump() << '\n';
       };
   }
 
@@ -301,7 +378,12 @@ run_result simulate(const parsed_options& opts) {
     write_gtkw(gtkw_path(ro.power_vcd), ro.power_vcd, power_view(top));
   }
   progress_line progress(progress_line::wanted(ro.progress, ro.quiet), ro.progress);
-  top.cpu.on_sync = [&top, &progress, &open](sc_core::sc_time now) {
+  top.cpu.on_sync = [&top, &progress, &open, &finish, &res](sc_core::sc_time now) {
+    if (stop_signal != 0) {
+      res.signal = stop_signal;
+      finish(exit_reason::signal, 0);
+      return;
+    }
     top.power.tick(now);
     if (progress.due())
       progress.print(now, top.cpu.iss().instret(), open.empty() ? std::string() : open.back().name,
@@ -311,12 +393,15 @@ run_result simulate(const parsed_options& opts) {
   // Traces.
   sc_core::sc_trace_file* vcd = nullptr;
   std::string vcd_path;
+  vcd_staging vcd_staged;
   if (!ro.vcd.empty()) {
     std::string base = ro.vcd;
     if (base.size() > 4 && base.compare(base.size() - 4, 4, ".vcd") == 0) base.resize(base.size() - 4);
     vcd_path = base + ".vcd";
     { std::ofstream probe(vcd_path); if (!probe) throw std::runtime_error("cannot write VCD file '" + vcd_path + "'"); }
-    vcd = sc_core::sc_create_vcd_trace_file(base.c_str());
+    if (!vcd_staged.make(vcd_path))
+      throw std::runtime_error("cannot write VCD file '" + vcd_path + "': no directory for a temporary file");
+    vcd = sc_core::sc_create_vcd_trace_file(vcd_staged.base.c_str());
     vcd->set_time_unit(1, sc_core::SC_NS);
     sc_core::sc_trace(vcd, top.clint.mtip.signal(), "irq.mtip");
     sc_core::sc_trace(vcd, top.clint.msip.signal(), "irq.msip");
@@ -333,13 +418,12 @@ run_result simulate(const parsed_options& opts) {
     }
     write_gtkw(gtkw_path(vcd_path), vcd_path, signal_view(top));
   }
-  std::ofstream trace;
+  output_file trace;
   std::vector<char> trace_buf(1 << 20);
   if (!ro.trace_insn.empty()) {
-    trace.rdbuf()->pubsetbuf(trace_buf.data(), static_cast<std::streamsize>(trace_buf.size()));
-    trace.open(ro.trace_insn, std::ios::trunc);
-    if (!trace) throw std::runtime_error("cannot write instruction trace '" + ro.trace_insn + "'");
-    top.cpu.iss().set_trace(&trace);
+    if (!trace.open("--trace-insn", ro.trace_insn, trace_buf.data(), trace_buf.size()))
+      throw std::runtime_error("cannot write instruction trace '" + ro.trace_insn + "'");
+    top.cpu.iss().set_trace(&trace.stream());
   }
 
   // Elaborate (binds the ports), load the image through the bus, then let the CPU run.
@@ -362,6 +446,8 @@ run_result simulate(const parsed_options& opts) {
     std::fflush(stderr);
   }
   top.cpu.start();
+  stop_signal = 0;
+  const stop_signals signals;
   const auto t0 = std::chrono::steady_clock::now();
   sc_core::sc_start(ro.max_time, sc_core::SC_EXIT_ON_STARVATION);
   const auto t1 = std::chrono::steady_clock::now();
@@ -390,8 +476,20 @@ run_result simulate(const parsed_options& opts) {
   res.emram_row_bytes = top.emram_wear->row_bytes();
   for (const auto& w : top.emram_wear->worst(8))
     if (w.count > 0) res.emram_worst_rows.push_back({w.row, opts.soc.emram.base + w.offset, w.count});
-  if (power_csv) power_csv->finish(top.power.last_checkpoint());
-  if (power_vcd) power_vcd->finish(top.power.last_checkpoint());
+  // Outputs that cannot be written are collected: the others and the report are still written.
+  auto output_error = [&res](const std::string& why) {
+    if (!why.empty()) res.output_errors.push_back(why);
+  };
+  try {
+    if (power_csv) power_csv->finish(top.power.last_checkpoint());
+  } catch (const std::runtime_error&) {
+    output_error(output_failure("--power-csv", ro.power_csv, 0));
+  }
+  try {
+    if (power_vcd) power_vcd->finish(top.power.last_checkpoint());
+  } catch (const std::runtime_error&) {
+    output_error(output_failure("--power-vcd", ro.power_vcd, 0));
+  }
   if (top.power.overflowed())
     throw core::config_error(
         "power: the energy accounted passes 9.2 J, more than integer attojoules hold; the results would be "
@@ -417,13 +515,15 @@ run_result simulate(const parsed_options& opts) {
   res.power.wake_ups = top.pmu->wake_count();
   if (vcd != nullptr) {
     sc_core::sc_close_vcd_trace_file(vcd);
-    make_vcd_deterministic(vcd_path);
+    output_error(write_vcd(vcd_staged.base + ".vcd", vcd_path));
   }
   if (trace.is_open()) {
     top.cpu.iss().set_trace(nullptr);
-    trace.close();
+    output_error(trace.close());
   }
-  std::fflush(uart_out);
+  output_error(ro.uart_out.empty()
+                   ? close_output(stdout, "the UART output to stdout", "", uart_error)
+                   : close_output(uart_file.release(), "--uart-out", ro.uart_out, uart_error));
 
   const std::string at = " at pc " + hex32(res.pc) + ", simulated time " + format_time(res.sim_time);
   switch (res.reason) {
@@ -463,6 +563,11 @@ run_result simulate(const parsed_options& opts) {
       res.process_code = exit_code::mismatch;
       res.message = "co-verification mismatch: " + mismatch_report;
       break;
+    case exit_reason::signal:
+      res.process_code = 128 + res.signal;
+      res.message = std::string("stopped by ") + signal_name(res.signal) + " (signal " +
+                    std::to_string(res.signal) + ")" + at;
+      break;
   }
   if (accel_log.is_open()) {
     for (const auto& a : top.accels) {
@@ -471,9 +576,9 @@ run_result simulate(const parsed_options& opts) {
       j["end"] = true;
       j["irqs"] = a->irq_raises();
       j["jobs"] = a->jobs();
-      accel_log << j.dump() << '\n';
+      accel_log.stream() << j.dump() << '\n';
     }
-    accel_log.close();
+    output_error(accel_log.close());
   }
   if (gdb) {  // an attached debugger learns how the run ended
     if (res.reason == exit_reason::unhandled_trap || res.reason == exit_reason::fault_loop)
@@ -482,7 +587,14 @@ run_result simulate(const parsed_options& opts) {
       gdb->exited(res.process_code);
     top.cpu.set_debugger(nullptr);
   }
-  if (!ro.report.empty()) write_report(ro.report, opts, res);
+  if (!res.output_errors.empty()) res.process_code = exit_code::io;
+  if (!ro.report.empty()) {
+    const std::string why = write_report(ro.report, opts, res);
+    if (!why.empty()) {
+      res.output_errors.push_back(why);
+      res.process_code = exit_code::io;
+    }
+  }
   return res;
 }
 
@@ -516,7 +628,7 @@ nlohmann::ordered_json region_totals_json(const std::vector<region_total>& total
 
 }  // namespace
 
-void write_report(const std::string& path, const parsed_options& opts, const run_result& r) {
+std::string write_report(const std::string& path, const parsed_options& opts, const run_result& r) {
   nlohmann::ordered_json j;
   j["edgevp_version"] = EDGEVP_VERSION;
   j["firmware"] = opts.run.firmware;
@@ -536,8 +648,10 @@ void write_report(const std::string& path, const parsed_options& opts, const run
                {"process_code", r.process_code},
                {"message", r.message},
                {"pc", r.pc}};
+  if (!r.output_errors.empty()) j["exit"]["output_errors"] = r.output_errors;
   if (r.reason == exit_reason::unhandled_trap || r.reason == exit_reason::fault_loop)
     j["exit"]["trap"] = {{"mcause", r.cause}, {"mtval", r.tval}};
+  if (r.reason == exit_reason::signal) j["exit"]["signal"] = r.signal;
   j["simulated_time_s"] = r.sim_time.to_seconds();
   j["instructions"] = r.instructions;
   j["cycles"] = r.cycles;
@@ -617,9 +731,10 @@ void write_report(const std::string& path, const parsed_options& opts, const run
     accels.push_back(aj);
   }
   j["accelerators"] = accels;
-  std::ofstream out(path, std::ios::trunc);
-  if (!out) throw std::runtime_error("cannot write report '" + path + "'");
-  out << j.dump(2) << '\n';
+  output_file out;
+  if (!out.open("--report", path)) throw std::runtime_error("cannot write report '" + path + "'");
+  out.stream() << j.dump(2) << '\n';
+  return out.close();
 }
 
 }  // namespace edgevp::platform

@@ -12,7 +12,17 @@
 
 namespace edgevp::platform {
 
-enum class exit_reason { firmware_exit, tohost_exit, unhandled_trap, fault_loop, time_limit, deadlock, killed, mismatch };
+enum class exit_reason {
+  firmware_exit,
+  tohost_exit,
+  unhandled_trap,
+  fault_loop,
+  time_limit,
+  deadlock,
+  killed,
+  mismatch,
+  signal  // SIGINT or SIGTERM: the run stopped, its outputs written (process code 128 + signal)
+};
 const char* reason_name(exit_reason r);
 
 struct region_record {
@@ -87,7 +97,9 @@ struct run_result {
   std::uint32_t pc = 0;
   std::uint32_t cause = 0;     // for faults
   std::uint32_t tval = 0;
+  int signal = 0;              // for signal: SIGINT or SIGTERM
   std::string message;         // one line describing how the run ended
+  std::vector<std::string> output_errors;  // outputs that could not be written (process_code is then 74)
   std::string uart;            // everything the UART transmitted
   std::vector<region_record> regions;
   std::vector<region_total> region_totals;  // in order of first appearance
@@ -112,7 +124,8 @@ struct run_result {
 // Throws usage_error, core::config_error, image_error, std::runtime_error (I/O).
 run_result simulate(const parsed_options& opts);
 
-// JSON report of a run.
-void write_report(const std::string& path, const parsed_options& opts, const run_result& r);
+// JSON report of a run; "" or why it could not be written (a file that cannot be opened throws
+// std::runtime_error).
+std::string write_report(const std::string& path, const parsed_options& opts, const run_result& r);
 
 }  // namespace edgevp::platform
