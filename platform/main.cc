@@ -150,7 +150,10 @@ int run_once(const ep::parsed_options& given) {
     std::fprintf(stderr, "edgevp: internal error: %s\n", e.what());
     return ep::exit_code::internal;
   }
-  if (!opts.run.quiet) print_summary(r);
+  if (!opts.run.quiet)
+    print_summary(r);
+  else if (r.process_code != 0)  // -q keeps the summary quiet, not why a run failed
+    std::fprintf(stderr, "edgevp: %s\n", r.message.c_str());
   int code = opts.run.scenario.empty() ? r.process_code : check_scenario(opts, r);
   // An output that could not be written is never a success, whatever the firmware did.
   for (const std::string& why : r.output_errors) std::fprintf(stderr, "edgevp: %s\n", why.c_str());

@@ -59,7 +59,7 @@ po::options_description run_description() {
       ("gen-power-table", po::value<std::string>(), "write every power source of the configuration (component, domain, kind, value or table over voltage, as the models derive them) as JSON to FILE and exit; tools/sweep recost uses it")
       ("gdb", po::value<std::string>()->value_name("PORT"), "serve the GDB remote protocol on 127.0.0.1:PORT (0: a free port, printed on stderr); a debugger may attach at any time")
       ("gdb-wait", "with --gdb: hold the CPU at reset until a debugger attaches")
-      ("quiet,q", "do not print the end-of-run summary (nor the progress line)")
+      ("quiet,q", "do not print the end-of-run summary (nor the progress line); a run that fails still says why")
       ("progress", "print the progress line (simulated time, instructions, MIPS, open region, energy) on stderr even when it is not a terminal; on a terminal it is on unless --quiet");
   return d;
 }
