@@ -216,6 +216,20 @@ int coverify(const parsed_options& opts, const std::function<int(const parsed_op
     codes[i] = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
   }
 
+  // A run that could not start (a usage, firmware or configuration error, already reported by the
+  // run itself) has nothing to compare: its own exit code, not a mismatch.
+  for (int i = 0; i < 2; ++i) {
+    const int c = codes[i];
+    if (c == exit_code::usage || c == exit_code::image || c == exit_code::config || c == exit_code::internal) {
+      if (!temp_dir.empty()) {
+        for (const std::string& p : paths) std::remove(p.c_str());
+        ::rmdir(temp_dir.c_str());
+      }
+      std::fprintf(stderr, "coverify: %s: not compared: the %s run could not start (exit code %d)\n", block.c_str(),
+                   impls[i], c);
+      return c;
+    }
+  }
   // The block's jobs first: a wrong result usually makes the firmware fail too, and the job, the
   // address and both values say more than two exit codes.
   int result = codes[0];
