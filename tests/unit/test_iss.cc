@@ -340,8 +340,8 @@ class iss : public ::testing::Test {
  protected:
   iss() { build({}); }
 
-  void build(const timing_config& t) {
-    cpu = std::make_unique<rv32_iss>(bus, t);
+  void build(const timing_config& t, const edgevp::cpu::isa_config& isa = {}) {
+    cpu = std::make_unique<rv32_iss>(bus, t, isa);
     dmi_region r;
     r.base = ram_base;
     r.size = ram_size;
@@ -2365,7 +2365,7 @@ TEST_F(iss_priv, reserved_rw_combination_and_missing_entries_read_zero) {
   EXPECT_EQ(csr(pmpaddr0 + 20), 0u) << "entries past pmp_entries are read-only zero";
   edgevp::cpu::isa_config four;
   four.pmp_entries = 4;
-  cpu = std::make_unique<rv32_iss>(bus, timing_config{}, four);
+  build({}, four);
   ASSERT_TRUE(cpu->write_csr(pmpcfg0 + 1, 0x0F0F0F0Fu));
   EXPECT_EQ(csr(pmpcfg0 + 1), 0u);
   ASSERT_TRUE(cpu->write_csr(pmpaddr0 + 3, 0x55));
@@ -2375,14 +2375,7 @@ TEST_F(iss_priv, reserved_rw_combination_and_missing_entries_read_zero) {
 TEST_F(iss_priv, without_pmp_user_mode_reaches_everything) {
   edgevp::cpu::isa_config none;
   none.pmp_entries = 0;
-  cpu = std::make_unique<rv32_iss>(bus, timing_config{}, none);
-  dmi_region r;
-  r.base = ram_base;
-  r.size = ram_size;
-  r.ptr = ram.data();
-  r.readable = r.writable = true;
-  cpu->add_dmi(r);
-  cpu->reset(code);
+  build({}, none);
   wfi_handler();
   cpu->set_reg(1, data);
   to_user({enc::sw(1, 1, 0), enc::ecall});
@@ -2417,39 +2410,27 @@ TEST_F(iss, mcountinhibit_freezes_mcycle_and_minstret) {
   EXPECT_GT(csr(mcycle), c0);
 }
 
-TEST(iss_misaligned, emulated_accesses_read_and_write_the_bytes_with_an_extra_cycle) {
-  test_bus bus;
-  std::vector<unsigned char> ram(ram_size);
+TEST_F(iss, emulated_misaligned_accesses_read_and_write_the_bytes_with_an_extra_cycle) {
   edgevp::cpu::isa_config isa;
   isa.misaligned = true;
-  rv32_iss cpu(bus, timing_config{}, isa);
-  dmi_region r;
-  r.base = ram_base;
-  r.size = ram_size;
-  r.ptr = ram.data();
-  r.readable = r.writable = true;
-  cpu.add_dmi(r);
-  cpu.reset(code);
-  const std::uint32_t prog[] = {enc::sw(2, 1, 1), enc::lw(3, 1, 1), enc::lh(4, 1, 3), enc::wfi};
-  std::memcpy(&ram[0], prog, sizeof(prog));
-  cpu.set_reg(1, data);
-  cpu.set_reg(2, 0x8899AABBu);
-  ASSERT_EQ(cpu.run(10000), stop_reason::wfi);
-  EXPECT_EQ(cpu.reg(3), 0x8899AABBu);
-  EXPECT_EQ(cpu.reg(4), 0xFFFF8899u);  // bytes 3, 4: 0x99, 0x88, sign-extended
+  // The same three accesses aligned, then misaligned: one extra cycle each.
+  build({}, isa);
+  program({enc::sw(2, 1, 0), enc::lw(3, 1, 0), enc::lh(4, 1, 2), enc::wfi});
+  cpu->set_reg(1, data);
+  cpu->set_reg(2, 0x8899AABBu);
+  ASSERT_EQ(run(), stop_reason::wfi);
+  const std::uint64_t aligned = cpu->cycles();
+  build({}, isa);
+  program({enc::sw(2, 1, 1), enc::lw(3, 1, 1), enc::lh(4, 1, 3), enc::wfi});
+  cpu->set_reg(1, data);
+  cpu->set_reg(2, 0x8899AABBu);
+  ASSERT_EQ(run(), stop_reason::wfi);
+  EXPECT_EQ(cpu->reg(3), 0x8899AABBu);
+  EXPECT_EQ(cpu->reg(4), 0xFFFF8899u);  // bytes 3, 4: 0x99, 0x88, sign-extended
   EXPECT_EQ(ram[data - ram_base + 1], 0xBB);
   EXPECT_EQ(ram[data - ram_base + 4], 0x88);
-  // Three misaligned accesses, one extra cycle each, against the same program aligned.
-  rv32_iss aligned(bus, timing_config{}, isa);
-  aligned.add_dmi(r);
-  aligned.reset(code);
-  const std::uint32_t prog2[] = {enc::sw(2, 1, 0), enc::lw(3, 1, 0), enc::lh(4, 1, 2), enc::wfi};
-  std::memcpy(&ram[0], prog2, sizeof(prog2));
-  aligned.set_reg(1, data);
-  ASSERT_EQ(aligned.run(10000), stop_reason::wfi);
-  EXPECT_EQ(cpu.cycles() - aligned.cycles(), 3u);
+  EXPECT_EQ(cpu->cycles() - aligned, 3u);
 }
-
 
 // ------------------------------------------------------------------ debug triggers
 

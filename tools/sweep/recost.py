@@ -60,7 +60,7 @@ def power_table(edgevp, report_path, settings, config_files, cache):
 def _new_energy(old_e, basis, old, new, where):
     if old == new:
         return old_e
-    (ov, ot), (nv, nt) = old, new
+    (_, ot), (nv, nt) = old, new
     if ot is not None or nt is not None:
         raise RecostError(f"{where}: a table over voltage ({ot or nt}) has no single factor to re-cost by; rerun")
     if basis is None:

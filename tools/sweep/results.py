@@ -248,5 +248,5 @@ def table_text(rows, spec, front, best_id, limit=24):
     if len(shown) < len(done):
         lines.append(f"({len(done) - len(shown)} points off the front not shown: results.csv has them all)")
     if spec['repetitions'] > 1:
-        lines.append(f"(means over each point's repetitions; results.csv has every job)")
+        lines.append("(means over each point's repetitions; results.csv has every job)")
     return '\n'.join(lines)

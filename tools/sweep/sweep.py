@@ -17,7 +17,6 @@ specification or usage, 3 Slurm or edgevp unusable, 1 other errors.
 """
 
 import argparse
-import json
 import os
 import sys
 
