@@ -143,7 +143,7 @@ instance_decls declare_instances(const std::string& peripherals, const std::stri
   instance_decls d;
   const std::vector<std::string> blocks =
       instance_names("peripherals", peripherals.empty() ? "uart,rtc,gpio" : peripherals);
-  const std::vector<std::string> accels = instance_names("accel", accel.empty() ? "cim0,cim1,snn0" : accel);
+  const std::vector<std::string> accels = instance_names("accel", accel.empty() ? default_accel_list : accel);
   for (const std::string& n : accels)
     if (std::find(blocks.begin(), blocks.end(), n) != blocks.end())
       throw usage_error("option 'accel': '" + n + "' is the name of another block");

@@ -114,7 +114,7 @@ std::size_t rtl_block_count(const soc_config& c) {
 
 std::vector<accel::instance> default_accelerators() {
   std::vector<accel::instance> v;
-  for (const char* n : {"cim0", "cim1", "snn0"}) {
+  for (const char* n : {"cim0", "cim1", "snn0", "tta0"}) {
     accel::instance i;
     i.name = n;
     i.kind = default_kind(n);
@@ -137,6 +137,7 @@ std::string default_kind(const std::string& instance) {
   if (instance == "cim0") return "cim-digital";
   if (instance == "cim1") return "cim-analog";
   if (instance == "snn0") return "snn";
+  if (instance == "tta0") return "tta";
   return "";
 }
 

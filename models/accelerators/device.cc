@@ -16,6 +16,8 @@ const char* error_name(error e) {
     case error::chain: return "chain";
     case error::event: return "event";
     case error::overflow: return "overflow";
+    case error::program: return "program";
+    case error::timeout: return "timeout";
   }
   return "?";
 }

@@ -55,7 +55,10 @@ enum class error : std::uint8_t {
   chain = 9,      // too many chained descriptors, or more work or DMA than one START may ask for
   event = 10,     // a malformed event stream (SNN: unknown word, time going back, no end)
   overflow = 11,  // an output buffer too small for what the job produces
+  program = 12,   // a program the accelerator runs did what the machine cannot (TTA: FAULT_PC, FAULT_CAUSE)
+  timeout = 13,   // a program ran past its cycle budget
 };
+inline constexpr error last_error = error::timeout;
 const char* error_name(error e);
 
 inline constexpr std::uint32_t id_prefix = 0xACCE0000u;

@@ -2,6 +2,7 @@
 #include "models/accelerators/cim/cim.h"
 #include "models/accelerators/registry.h"
 #include "models/accelerators/snn/snn.h"
+#include "models/accelerators/tta/tta.h"
 
 namespace edgevp::accel {
 
@@ -11,6 +12,7 @@ registry& registry::builtin() {
     k.add(cim::digital_kind());
     k.add(cim::analog_kind());
     k.add(snn::kind());
+    k.add(tta::kind());
     return k;
   }();
   return r;

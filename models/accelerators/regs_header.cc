@@ -22,7 +22,7 @@ std::vector<std::pair<std::string, std::uint32_t>> contract_constants() {
       {"MAX_CHAIN", static_cast<std::uint32_t>(max_chain)},
       {"MAX_DESCRIPTOR_WORDS", max_descriptor_words},
   };
-  for (unsigned e = 0; e <= static_cast<unsigned>(error::overflow); ++e) {
+  for (unsigned e = 0; e <= static_cast<unsigned>(last_error); ++e) {
     std::string n = error_name(static_cast<error>(e));
     for (char& ch : n) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
     c.emplace_back("ERR_" + n, e);
