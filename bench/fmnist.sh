@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fashion-MNIST end to end (docs/fmnist.md): the CNN and the MLP on the host CPU alone, on the
-# digital CIM and on the analog CIM, and the MLP as a spiking network on the SNN engine
-# (docs/models/snn.md), on the default SoC, and a table of what a user came for:
+# digital CIM and on the analog CIM, the MLP as a spiking network on the SNN engine
+# (docs/models/snn.md) and the int8 MLP on the transport-triggered accelerator (docs/models/tta.md),
+# on the default SoC, and a table of what a user came for:
 #   bench/fmnist.sh [BUILD_DIR] [NETS]        (NETS: "cnn mlp" by default)
 # Per network and mapping (all the images embedded in the firmware: the first 200 of the test set):
 #   accuracy      on those images (the integer model's on the same images, and on the full test set)
@@ -41,6 +42,14 @@ for net in $nets; do
       echo "edgevp: fmnist_snn failed:" >&2; tail -5 "$tmp/mlp.snn.txt" >&2; exit 1
     fi
     runs+=("mlp.snn")
+    # The int8 MLP on tta0 (docs/models/tta.md, firmware/apps/fmnist_tta).
+    elf=$fw/fmnist_tta.elf
+    [ -f "$elf" ] || { echo "$elf missing: build the firmware" >&2; exit 2; }
+    echo "fmnist: running the mlp on tta0 ..." >&2
+    if ! "$edgevp" --quiet --report "$tmp/mlp.tta.json" "$elf" > "$tmp/mlp.tta.txt"; then
+      echo "edgevp: fmnist_tta failed:" >&2; tail -5 "$tmp/mlp.tta.txt" >&2; exit 1
+    fi
+    runs+=("mlp.tta")
   fi
 done
 /usr/bin/python3 - "$tmp" "$src/firmware/apps/fmnist" "${runs[@]}" <<'PY'
@@ -62,7 +71,7 @@ def group(name):
     if short == "cpu": return "cpu"
     if short in ("sram", "emram", "rom"): return "memories"
     if short == "bus": return "interconnect"
-    if re.fullmatch(r"(cim|snn)\d+", short): return "accelerator"
+    if re.fullmatch(r"(cim|snn|tta)\d+", short): return "accelerator"
     return "other"
 
 SI = {"a": 1e-18, "f": 1e-15, "p": 1e-12, "n": 1e-9, "u": 1e-6, "m": 1e-3, "": 1.0}

@@ -310,9 +310,12 @@ void accel_reset(const struct accel_dev *dev)
 const char *accel_err_name(int code)
 {
     static const char *const names[] = {"NONE", "OPCODE", "ALIGN", "UNMAPPED", "SHAPE",
-                                        "PRECISION", "BUSY", "DMA", "PARAM", "CHAIN"};
+                                        "PRECISION", "BUSY", "DMA", "PARAM", "CHAIN",
+                                        "EVENT", "OVERFLOW", "PROGRAM", "TIMEOUT"};
+    _Static_assert(sizeof names / sizeof names[0] == (unsigned)ACCEL_ERR_TIMEOUT + 1u,
+                   "a name for every ACCEL_ERR_* code");
     if (code == ACCEL_WAIT_TIMEOUT) {
-        return "TIMEOUT";
+        return "WAIT_TIMEOUT";
     }
     if (code == ACCEL_WAIT_IDLE) {
         return "IDLE";
