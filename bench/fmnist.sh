@@ -23,33 +23,24 @@ fw=$build/firmware/bin
 [ -x "$edgevp" ] || { echo "build first: cmake --preset release && cmake --build --preset release" >&2; exit 2; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 runs=()
+run() {  # run RUN APP WHAT: edgevp on firmware APP, its report and output kept as RUN
+  local elf=$fw/$2.elf
+  [ -f "$elf" ] || { echo "$elf missing: build the firmware" >&2; exit 2; }
+  echo "fmnist: running $3 ..." >&2
+  if ! "$edgevp" --quiet --report "$tmp/$1.json" "$elf" > "$tmp/$1.txt"; then
+    echo "edgevp: $2 failed:" >&2; tail -5 "$tmp/$1.txt" >&2; exit 1
+  fi
+  runs+=("$1")
+}
 for net in $nets; do
   for mapping in host digital analog; do
-    elf=$fw/fmnist_${net}_${mapping}.elf
-    [ -f "$elf" ] || { echo "$elf missing: build the firmware" >&2; exit 2; }
-    echo "fmnist: running $net on $mapping ..." >&2
-    if ! "$edgevp" --quiet --report "$tmp/$net.$mapping.json" "$elf" > "$tmp/$net.$mapping.txt"; then
-      echo "edgevp: fmnist_${net}_${mapping} failed:" >&2; tail -5 "$tmp/$net.$mapping.txt" >&2; exit 1
-    fi
-    runs+=("$net.$mapping")
+    run "$net.$mapping" "fmnist_${net}_${mapping}" "$net on $mapping"
   done
-  # The MLP converted to a spiking network, on snn0 (docs/models/snn.md, tools/snn/).
   if [ "$net" = mlp ]; then
-    elf=$fw/fmnist_snn.elf
-    [ -f "$elf" ] || { echo "$elf missing: build the firmware" >&2; exit 2; }
-    echo "fmnist: running the spiking mlp on snn0 ..." >&2
-    if ! "$edgevp" --quiet --report "$tmp/mlp.snn.json" "$elf" > "$tmp/mlp.snn.txt"; then
-      echo "edgevp: fmnist_snn failed:" >&2; tail -5 "$tmp/mlp.snn.txt" >&2; exit 1
-    fi
-    runs+=("mlp.snn")
+    # The MLP converted to a spiking network, on snn0 (docs/models/snn.md, tools/snn/).
+    run mlp.snn fmnist_snn "the spiking mlp on snn0"
     # The int8 MLP on tta0 (docs/models/tta.md, firmware/apps/fmnist_tta).
-    elf=$fw/fmnist_tta.elf
-    [ -f "$elf" ] || { echo "$elf missing: build the firmware" >&2; exit 2; }
-    echo "fmnist: running the mlp on tta0 ..." >&2
-    if ! "$edgevp" --quiet --report "$tmp/mlp.tta.json" "$elf" > "$tmp/mlp.tta.txt"; then
-      echo "edgevp: fmnist_tta failed:" >&2; tail -5 "$tmp/mlp.tta.txt" >&2; exit 1
-    fi
-    runs+=("mlp.tta")
+    run mlp.tta fmnist_tta "the mlp on tta0"
   fi
 done
 /usr/bin/python3 - "$tmp" "$src/firmware/apps/fmnist" "${runs[@]}" <<'PY'

@@ -196,6 +196,9 @@ std::vector<std::pair<std::string, std::vector<std::string>>> report_configurati
         values.push_back(x.get<std::string>());
       }
     else throw usage_error("option '--config-from-report': '" + path + "': key '" + key + "' has a value that is not text");
+    // An empty default (a path not given: tta0.machine, cgra0.fabric) is what leaving it out means;
+    // given again it would be an empty path.
+    if (values.size() == 1 && values.front().empty() && e.value("origin", "") == "default") continue;
     out.emplace_back(key, values);
   }
   return out;

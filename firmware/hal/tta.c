@@ -260,9 +260,13 @@ void tta_fc_ref(const struct tta_fc *l, const int8_t *x, int32_t *acc)
 int8_t tta_req8(int32_t acc, int32_t scale, uint32_t shift, bool relu)
 {
     shift &= 63u;
-    int64_t p = (int64_t)acc * scale; /* |p| <= 2^62: the rounding term cannot overflow */
-    if (shift != 0u) {
-        p = (p + ((int64_t)1 << (shift - 1u))) >> shift;
+    int64_t p = (int64_t)acc * scale; /* |p| <= 2^62 */
+    if (shift == 1u) {
+        p = (p + 1) >> 1;
+    } else if (shift > 1u) {
+        /* (p + 2^(s-1)) >> s without the sum, which overflows at p = 2^62, s = 63: halving p first
+           gives the same floor, since the halves differ by less than one step of 2^(s-1). */
+        p = ((p >> 1) + ((int64_t)1 << (shift - 2u))) >> (shift - 1u);
     }
     const int64_t lo = relu ? 0 : -128;
     return (int8_t)(p < lo ? lo : p > 127 ? 127 : p);
@@ -286,7 +290,7 @@ void tta_fc_ref_tern(const int32_t *acc, uint32_t n_out, int32_t threshold, uint
     const uint32_t words = 2u * tta_fc_tiles(n_out);
     for (uint32_t t = 0; t < words; ++t) out[t] = 0;
     for (uint32_t o = 0; o < n_out; ++o) {
-        const uint32_t code = acc[o] >= threshold ? 1u : acc[o] <= -threshold ? 3u : 0u;
+        const uint32_t code = acc[o] >= threshold ? 1u : (int64_t)acc[o] <= -(int64_t)threshold ? 3u : 0u;
         out[o / 16u] |= code << (2u * (o % 16u));
     }
 }

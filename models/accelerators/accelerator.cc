@@ -44,6 +44,10 @@ bool job::check_buffer(std::uint64_t addr, std::uint64_t len, unsigned align) {
   return true;
 }
 
+std::uint64_t job::work_left() const {
+  return m_owner.m_work >= max_job_work ? 0 : max_job_work - m_owner.m_work;
+}
+
 bool job::charge(std::uint64_t units) {
   if (failed()) return false;
   m_owner.m_work += units;

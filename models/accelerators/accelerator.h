@@ -57,6 +57,9 @@ class job {
   // Charges `units` of work against the START's budget (max_job_work); false (and the job
   // failed with error::chain) once it is spent. Kinds charge before they compute.
   bool charge(std::uint64_t units);
+  // Work the START may still ask for: a kind whose work is open-ended (a program's cycles) bounds
+  // it by this before it computes.
+  [[nodiscard]] std::uint64_t work_left() const;
 
  private:
   friend class accelerator;

@@ -183,6 +183,8 @@ def load_machine(file):
     r = Reader(file)
     top = r.obj(read_json(file), "", ("name", "memories", "buses", "units"))
     m = Machine(r.string(top, "name", ""))
+    if not IDENT.match(m.name):
+        r.fail("/name", f'"{m.name}" is not a name (letters, digits, _)')
     read_memories(r, m, top)
     units = r.array(top, "units", "", 1, 255)
     for i, node in enumerate(units):

@@ -8,15 +8,13 @@
 #include <set>
 #include <sstream>
 
-#include <nlohmann/json.hpp>
-
+#include "models/accelerators/json_reader.h"
 #include "models/core/errors.h"
 
 namespace edgevp::accel::tta {
 
 namespace {
 
-using json = nlohmann::json;
 
 constexpr std::array<op_info, 38> ops{{
     {"add", op::add, 2, 1, op_class::alu, false, false},
@@ -60,85 +58,13 @@ constexpr std::array<op_info, 38> ops{{
 }};
 
 [[noreturn]] void fail(const std::string& origin, const std::string& path, const std::string& what) {
-  throw core::config_error(origin + ": " + (path.empty() ? "/" : path) + ": " + what);
+  json_fail(origin, path, what);
 }
 
-// A JSON object read key by key: every key it has must be read, so a misspelt key is an error.
-class object {
- public:
-  object(const json& j, std::string origin, std::string path)
-      : m_j(j), m_origin(std::move(origin)), m_path(std::move(path)) {
-    if (!j.is_object()) fail(m_origin, m_path, "expected an object");
-  }
-  ~object() = default;
-  object(const object&) = delete;
-  object& operator=(const object&) = delete;
-
-  [[nodiscard]] std::string path(const std::string& key) const { return m_path + "/" + key; }
-  [[nodiscard]] const std::string& origin() const { return m_origin; }
-  [[nodiscard]] bool has(const std::string& key) const { return m_j.contains(key); }
-  const json& at(const std::string& key) {
-    m_seen.insert(key);
-    if (!m_j.contains(key)) fail(m_origin, path(key), "missing");
-    return m_j.at(key);
-  }
-  std::uint64_t number(const std::string& key, std::uint64_t lo, std::uint64_t hi) {
-    const json& v = at(key);
-    if (!v.is_number_unsigned())  // a non-negative integer: nlohmann keeps those unsigned
-      fail(m_origin, path(key), "expected a non-negative integer");
-    const auto n = v.get<std::uint64_t>();
-    if (n < lo || n > hi)
-      fail(m_origin, path(key), std::to_string(n) + " is outside " + std::to_string(lo) + ".." + std::to_string(hi));
-    return n;
-  }
-  std::uint64_t number(const std::string& key, std::uint64_t lo, std::uint64_t hi, std::uint64_t fallback) {
-    if (!has(key)) return fallback;
-    return number(key, lo, hi);
-  }
-  std::string text(const std::string& key) {
-    const json& v = at(key);
-    if (!v.is_string() || v.get<std::string>().empty()) fail(m_origin, path(key), "expected a non-empty string");
-    return v.get<std::string>();
-  }
-  bool flag(const std::string& key) {
-    if (!has(key)) return false;
-    const json& v = at(key);
-    if (!v.is_boolean()) fail(m_origin, path(key), "expected true or false");
-    return v.get<bool>();
-  }
-  const json& array(const std::string& key, std::size_t lo, std::size_t hi) {
-    const json& v = at(key);
-    if (!v.is_array()) fail(m_origin, path(key), "expected an array");
-    if (v.size() < lo || v.size() > hi)
-      fail(m_origin, path(key),
-           std::to_string(v.size()) + " entries, expected " + std::to_string(lo) + ".." + std::to_string(hi));
-    return v;
-  }
-  // Call when done: a key nobody read is an error (comments excepted).
-  void finish() const {
-    for (const auto& [k, v] : m_j.items()) {
-      if (k != "comment" && m_seen.count(k) == 0) fail(m_origin, path(k), "unknown key");
-    }
-  }
-
- private:
-  const json& m_j;
-  std::string m_origin;
-  std::string m_path;
-  std::set<std::string> m_seen;
-};
-
-bool valid_name(const std::string& n) {
-  if (n.empty() || (std::isalpha(static_cast<unsigned char>(n[0])) == 0 && n[0] != '_')) return false;
-  for (const char c : n)
-    if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '_') return false;
-  return true;
-}
+using object = json_object;
 
 std::string name_of(object& o) {
-  std::string n = o.text("name");
-  if (!valid_name(n)) fail(o.origin(), o.path("name"), "'" + n + "' is not a name (letters, digits, _)");
-  return n;
+  return o.name();
 }
 
 void parse_memories(machine& m, object& top) {
@@ -397,14 +323,7 @@ int machine::find_unit(const std::string& n) const {
 }
 
 machine parse(const std::string& text, const std::string& origin) {
-  json j;
-  try {
-    j = json::parse(text);
-  } catch (const json::parse_error& e) {
-    std::string what = e.what();
-    const std::size_t at = what.find("parse error");
-    throw core::config_error(origin + ": " + (at != std::string::npos ? what.substr(at) : what));
-  }
+  const json j = parse_json(text, origin);
   machine m;
   m.source = origin;
   object top(j, origin, "");
@@ -439,12 +358,7 @@ machine parse(const std::string& text, const std::string& origin) {
 
 machine load(const std::string& file) {
   if (file.empty()) return parse(builtin_text(), "braintta.json (built in)");
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw core::config_error(file + ": cannot read the machine description");
-  std::ostringstream s;
-  s << in.rdbuf();
-  if (in.bad()) throw core::config_error(file + ": cannot read the machine description");
-  return parse(s.str(), file);
+  return parse(read_description(file, "machine description"), file);
 }
 
 }  // namespace edgevp::accel::tta

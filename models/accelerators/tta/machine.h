@@ -6,7 +6,7 @@
 // the JSON path and the problem (or the line and column of a syntax error): a port no bus
 // reaches, an operation the model does not implement or that needs more ports than its unit has,
 // a latency of 0, a duplicate name, a bus endpoint that does not exist. What parse() returns is
-// consistent: the interpreter (core.h) indexes it without checking again.
+// consistent: the processor (processor.h) indexes it without checking again.
 #pragma once
 
 #include <cstdint>

@@ -188,6 +188,9 @@ void processor::retire(std::uint64_t now) {
 }
 
 void processor::drain() {
+  // Every result in flight, in the order they would have landed.
+  for (auto& q : m_pending)
+    std::stable_sort(q.begin(), q.end(), [](const pending& a, const pending& b) { return a.ready < b.ready; });
   retire(~std::uint64_t{0});
 }
 
@@ -294,7 +297,7 @@ fault processor::vector(unsigned ui, op code, std::uint32_t t, const value& o1, 
     if (std::uint64_t{t} >= m_pmem.size() / param_word_bytes) return fault::memory;
     m_count.pmem_read_bits += param_word_bytes * 8;
   }
-  const std::uint8_t* w = m_pmem.data() + std::size_t{t} * param_word_bytes;
+  const std::uint8_t* w = code == op::clr ? nullptr : m_pmem.data() + std::size_t{t} * param_word_bytes;
   const std::uint32_t a = o1[0];
   for (unsigned i = 0; i < vector_lanes; ++i) {
     const std::uint32_t wi = code == op::clr ? 0 : le32(w + 4 * i);
@@ -357,8 +360,6 @@ fault processor::execute(unsigned ui, unsigned oi) {
   const value& o1 = u.operands.empty() ? zero : m_ports[ui][u.operands[0]];
   const value& o2 = u.operands.size() < 2 ? zero : m_ports[ui][u.operands[1]];
   const std::uint32_t a = o1[0];
-  const op_class cls = info(o.code).cls;
-  ++m_count.ops[static_cast<unsigned>(cls)];
   value r{};
   switch (o.code) {
     case op::add: r[0] = t + a; break;
@@ -381,8 +382,11 @@ fault processor::execute(unsigned ui, unsigned oi) {
       if (f != fault::none) return f;
       break;
     }
-    case op::st8: case op::st16: case op::st32: case op::st64: case op::st256: case op::st1024:
-      return store(u, o.code, t, o1);
+    case op::st8: case op::st16: case op::st32: case op::st64: case op::st256: case op::st1024: {
+      const fault f = store(u, o.code, t, o1);
+      if (f != fault::none) return f;
+      break;
+    }
     case op::clr: case op::ldacc: case op::mac8: case op::mact: case op::macb:
     case op::req8: case op::sign: case op::tern: {
       const fault f = vector(ui, o.code, t, o1, o2, r);
@@ -396,6 +400,7 @@ fault processor::execute(unsigned ui, unsigned oi) {
       break;
     }
   }
+  ++m_count.ops[static_cast<unsigned>(info(o.code).cls)];  // done: charged
   if (!u.results.empty()) {
     cut(r, u.ports[u.results[0]].width, max_value_bits);
     result(ui, o.latency, r);
@@ -420,7 +425,12 @@ fault processor::next_pc(std::uint32_t& pc) {
   }
   if (m_loop) {
     if (jumped) {
-      if (next < m_loop_start || next > m_loop_end) m_loop = false;  // a jump out of the body ends it
+      // A jump out of the body ends the loop; one into it at the body's end would skip the count.
+      if (next < m_loop_start || next > m_loop_end) {
+        m_loop = false;
+      } else if (pc == m_loop_end) {
+        return fault::control;
+      }
     } else if (pc == m_loop_end) {
       if (m_jump) return fault::control;  // delay slots across the end of the body
       if (--m_loop_left > 0) {

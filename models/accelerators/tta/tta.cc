@@ -228,7 +228,7 @@ sc_core::sc_time tta::copy(job& j) {
 sc_core::sc_time tta::run(job& j) {
   const std::uint32_t entry = j.word(word::run_entry), args = j.word(word::run_args),
                       args_bytes = j.word(word::run_args_bytes), args_dst = j.word(word::run_args_dst);
-  if (j.flags() != 0) {
+  if (j.flags() != 0 || (args == 0 && args_bytes != 0)) {
     j.fail(error::param);
     return j.start();
   }
@@ -243,14 +243,24 @@ sc_core::sc_time tta::run(job& j) {
     m_copy_count.dmem_write_bits += std::uint64_t{args_bytes} * 8;
     t = std::max(t, j.start() + j.cycles(ceil_div(args_bytes, 4)));
   }
+  // The program's cycles are the work: at most what the START has left (error CHAIN past it).
   const std::uint64_t budget = max_cycles_reg.get() != 0 ? max_cycles_reg.get() : m_max_cycles;
+  const std::uint64_t limit = std::min(budget, j.work_left());
+  if (limit == 0) {
+    j.charge(1);
+    return t;
+  }
   const std::uint64_t macs = m_proc.count().macs;
-  const run_result r = m_proc.run(entry, budget);
+  const run_result r = m_proc.run(entry, limit);
   ++m_runs;
   count_ops(2 * (m_proc.count().macs - macs));
   run_cycles = static_cast<std::uint32_t>(std::min<std::uint64_t>(r.cycles, 0xFFFFFFFFu));
   t += j.cycles(r.cycles);
   if (!j.charge(r.cycles)) return t;
+  if (r.how == run_result::end::timeout && limit < budget) {
+    j.fail(error::chain);
+    return t;
+  }
   if (r.how == run_result::end::halt) {
     result = r.value;
     return t;
