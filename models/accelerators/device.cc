@@ -18,6 +18,7 @@ const char* error_name(error e) {
     case error::overflow: return "overflow";
     case error::program: return "program";
     case error::timeout: return "timeout";
+    case error::config: return "config";
   }
   return "?";
 }

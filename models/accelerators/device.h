@@ -57,8 +57,9 @@ enum class error : std::uint8_t {
   overflow = 11,  // an output buffer too small for what the job produces
   program = 12,   // a program the accelerator runs did what the machine cannot (TTA: FAULT_PC, FAULT_CAUSE)
   timeout = 13,   // a program ran past its cycle budget
+  config = 14,    // an inconsistent configuration (CGRA: CONFIG_CAUSE, ERR_ADDR = the record)
 };
-inline constexpr error last_error = error::timeout;
+inline constexpr error last_error = error::config;
 const char* error_name(error e);
 
 inline constexpr std::uint32_t id_prefix = 0xACCE0000u;

@@ -1,4 +1,5 @@
 // The accelerator kinds built into edgevp. A new kind adds one line here (docs/accelerators.md).
+#include "models/accelerators/cgra/cgra.h"
 #include "models/accelerators/cim/cim.h"
 #include "models/accelerators/registry.h"
 #include "models/accelerators/snn/snn.h"
@@ -13,6 +14,7 @@ registry& registry::builtin() {
     k.add(cim::analog_kind());
     k.add(snn::kind());
     k.add(tta::kind());
+    k.add(cgra::kind());
     return k;
   }();
   return r;

@@ -332,7 +332,7 @@ TEST(accel_registry, builtin_kinds_are_listed) {
   ASSERT_NE(r.find("cim-digital"), nullptr);
   ASSERT_NE(r.find("cim-analog"), nullptr);
   ASSERT_NE(r.find("snn"), nullptr);
-  EXPECT_EQ(r.names(), "cim-analog, cim-digital, snn, tta");
+  EXPECT_EQ(r.names(), "cgra, cim-analog, cim-digital, snn, tta");
 }
 
 }  // namespace
