@@ -1,6 +1,6 @@
 // edgevp: the configuration of block and accelerator instances, from the kinds' declarations.
 //
-// `peripherals = uart,rtc,gpio` and `accel = cim0,cim1,snn0,tta0` list the instances; each instance's kind
+// `peripherals = uart,rtc,gpio` and `accel = cim0,cim1,snn0,tta0,cgra0` list the instances; each instance's kind
 // (`NAME.kind`) decides which keys it has. Every key is a declaration (core::param_spec) of the
 // kind or of every instance: this file turns declarations into options, parses the values given
 // against them (a relative path against the directory of the file that gave it) and fills the

@@ -68,7 +68,7 @@ po::options_description soc_description() {
   po::options_description d("SoC configuration (command line as --key=value, or `key = value` in a .cfg file)");
   d.add_options()
       ("peripherals", po::value<std::string>(), "peripheral instances, comma-separated (default uart,rtc,gpio; none for none); each one's keys are NAME.kind, NAME.base, ... (see Peripherals below)")
-      ("accel", po::value<std::string>(), "accelerator instances, comma-separated (default cim0,cim1,snn0,tta0; none for no accelerator); each one's keys are NAME.kind, NAME.base, ... (see Accelerators below)")
+      ("accel", po::value<std::string>(), "accelerator instances, comma-separated (default cim0,cim1,snn0,tta0,cgra0; none for no accelerator); each one's keys are NAME.kind, NAME.base, ... (see Accelerators below)")
       ("pmu.opps", po::value<opps_value>(), "operating points VOLTAGE@FREQUENCY,... (default 0.8V@cpu.clock,0.6V@cpu.clock/2); the reset one sets the CPU clock");
   soc_config defaults;
   for (const core::param_binding& b : bind_params(defaults))
@@ -277,8 +277,8 @@ std::string instances_help(const std::string& intro, const std::string& what, co
 }  // namespace
 
 static std::string accel_help() {
-  return instances_help("Accelerators (docs/accelerators.md): `accel = NAME,...` lists the instances (default cim0,cim1,snn0,tta0:\n"
-                        "cim0 is a cim-digital, cim1 a cim-analog, snn0 an snn, tta0 a tta); each NAME takes the keys below. Kinds:\n",
+  return instances_help("Accelerators (docs/accelerators.md): `accel = NAME,...` lists the instances (default cim0,cim1,snn0,tta0,cgra0:\n"
+                        "cim0 is a cim-digital, cim1 a cim-analog, snn0 an snn, tta0 a tta, cgra0 a cgra); each NAME takes the keys below. Kinds:\n",
                         "accelerator", accel_kinds().kinds(), accel_keys);
 }
 

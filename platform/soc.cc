@@ -114,7 +114,7 @@ std::size_t rtl_block_count(const soc_config& c) {
 
 std::vector<accel::instance> default_accelerators() {
   std::vector<accel::instance> v;
-  for (const char* n : {"cim0", "cim1", "snn0", "tta0"}) {
+  for (const char* n : {"cim0", "cim1", "snn0", "tta0", "cgra0"}) {
     accel::instance i;
     i.name = n;
     i.kind = default_kind(n);
@@ -138,6 +138,7 @@ std::string default_kind(const std::string& instance) {
   if (instance == "cim1") return "cim-analog";
   if (instance == "snn0") return "snn";
   if (instance == "tta0") return "tta";
+  if (instance == "cgra0") return "cgra";
   return "";
 }
 

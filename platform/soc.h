@@ -27,9 +27,10 @@
 namespace edgevp::platform {
 
 // The accelerator instances of the default SoC: cim0 (digital SRAM CIM), cim1 (analog RRAM CIM),
-// snn0 (spiking engine) and tta0 (transport-triggered processor) in the first four accelerator
-// windows, on interrupt sources 8 to 11. default_accel_list names them (`accel`'s default).
-inline constexpr const char* default_accel_list = "cim0,cim1,snn0,tta0";
+// snn0 (spiking engine), tta0 (transport-triggered processor) and cgra0 (reconfigurable array) in
+// the first five accelerator windows, on interrupt sources 8 to 12. default_accel_list names them
+// (`accel`'s default).
+inline constexpr const char* default_accel_list = "cim0,cim1,snn0,tta0,cgra0";
 inline constexpr std::uint64_t accel_window_base = 0x11000000;
 inline constexpr std::uint64_t accel_window_size = 0x10000;
 inline constexpr unsigned accel_first_irq = 8;
@@ -41,7 +42,7 @@ std::string rtl_vcd_path(const std::string& file, const std::string& block, std:
 struct soc_config;
 // Blocks on impl = rtl / lockstep (peripherals and accelerator instances).
 std::size_t rtl_block_count(const soc_config& c);
-// The kind an instance name gets when its `.kind` is not given (cim0, cim1, snn0, tta0), or "".
+// The kind an instance name gets when its `.kind` is not given (cim0, cim1, snn0, tta0, cgra0), or "".
 std::string default_kind(const std::string& instance);
 
 struct block_config {

@@ -14,7 +14,7 @@ std::vector<param_spec> instance_keys() {
   const sc_core::sc_time zero = sc_core::SC_ZERO_TIME;
   const sc_core::sc_time second(1, sc_core::SC_SEC);
   return {
-      ps::string("kind", "", "accelerator kind").computed_default("cim0: cim-digital, cim1: cim-analog, snn0: snn, tta0: tta, else none"),
+      ps::string("kind", "", "accelerator kind").computed_default("cim0: cim-digital, cim1: cim-analog, snn0: snn, tta0: tta, cgra0: cgra, else none"),
       ps::integer("base", 0, 0, 0xFFFFFFFFull, "base address").computed_default("0x11000000 + 0x10000 x its index in accel"),
       ps::integer("size", 0x10000, 4, 0x100000000ull, "register window size", "bytes"),
       ps::integer("irq", 0, 1, 31, "interrupt-controller source").computed_default("8 + its index in accel"),

@@ -192,7 +192,7 @@ config_cause array::staged::record(std::uint32_t type, std::size_t at, std::size
       const unit& x = f.units[target];
       if (x.type == unit_type::rf || x.type == unit_type::imm) {
         if (first + n > x.registers) return config_cause::program;
-      } else if (x.has_output() || x.type == unit_type::lsu) {
+      } else if (x.type == unit_type::alu || x.type == unit_type::dot8 || x.type == unit_type::lsu) {
         if (first != 0 || n != 1) return config_cause::program;
       } else {
         return config_cause::unit;
@@ -253,7 +253,8 @@ void array::staged::apply(array& a) const {
   }
   for (const block_rec& p : m_prog) {
     std::copy_n(m_w.begin() + static_cast<std::ptrdiff_t>(p.at), p.n, a.m_prog[p.target].begin() + p.first);
-    a.m_prog_len[p.target] = std::max<unsigned>(a.m_prog_len[p.target], p.first + static_cast<unsigned>(p.n));
+    const auto end = p.first + static_cast<unsigned>(p.n);
+    a.m_prog_len[p.target] = p.first == 0 ? end : std::max(a.m_prog_len[p.target], end);  // from 0: replaces
   }
   for (const block_rec& i : m_init) {
     unit_state& u = a.m_u[i.target];
@@ -582,23 +583,25 @@ run_result array::run(std::uint32_t groups, std::uint64_t max_cycles) {
         }
       }
     }
+    // Control first: the ABUs read their inputs as they were in this cycle, like every unit.
+    for (unsigned gi = 0; gi < max_groups; ++gi) {
+      if (executes[gi] == 0) continue;
+      const unsigned pc = gs[gi].pc;
+      const fault f = advance(gs[gi], gs[gi].abu);
+      if (f != fault::none) {
+        r.how = run_result::end::fault;
+        r.cause = f;
+        r.pc = pc;
+        r.unit = gs[gi].abu;
+        return r;
+      }
+    }
     for (unit_state& s : m_u) {
       s.out = s.next;
       s.ar = s.next_ar;
     }
     for (const store& st : m_stores) std::memcpy(m_mem.data() + st.addr, &st.value, 4);
     for (const reg_write& rw : m_reg_writes) m_u[rw.unit].regs[rw.reg] = rw.value;
-    for (unsigned gi = 0; gi < max_groups; ++gi) {
-      if (executes[gi] == 0) continue;
-      const fault f = advance(gs[gi], gs[gi].abu);
-      if (f != fault::none) {
-        r.how = run_result::end::fault;
-        r.cause = f;
-        r.pc = gs[gi].pc;
-        r.unit = gs[gi].abu;
-        return r;
-      }
-    }
   }
 }
 
