@@ -311,8 +311,8 @@ const char *accel_err_name(int code)
 {
     static const char *const names[] = {"NONE", "OPCODE", "ALIGN", "UNMAPPED", "SHAPE",
                                         "PRECISION", "BUSY", "DMA", "PARAM", "CHAIN",
-                                        "EVENT", "OVERFLOW", "PROGRAM", "TIMEOUT"};
-    _Static_assert(sizeof names / sizeof names[0] == (unsigned)ACCEL_ERR_TIMEOUT + 1u,
+                                        "EVENT", "OVERFLOW", "PROGRAM", "TIMEOUT", "CONFIG"};
+    _Static_assert(sizeof names / sizeof names[0] == (unsigned)ACCEL_ERR_CONFIG + 1u,
                    "a name for every ACCEL_ERR_* code");
     if (code == ACCEL_WAIT_TIMEOUT) {
         return "WAIT_TIMEOUT";

@@ -15,7 +15,7 @@ payload, in this order:
     BIND     1  unit, decoder (255: unbind)        every unit a .bind names, in source order
     ROUTE    2  unit, input (0, 1), source (255)   every .route, in source order
     GROUP    3  group (0..7), decoder mask         every .group, by group number
-    PROGRAM  4  decoder, 0, n, n instructions      every column with an operation, left to right
+    PROGRAM  4  decoder, 0, n, n instructions      every column of the table, left to right
     INIT     5  unit, first, n, n values           every .init, in source order
     END      0
 

@@ -94,8 +94,9 @@
 #define ACCEL_ERR_CHAIN     (int)EDGEVP_ACCEL_ERR_CHAIN /* more than 65536 chained descriptors, 2^33 MACs or 2^22 DMA blocks of 64 bytes */
 #define ACCEL_ERR_EVENT     (int)EDGEVP_ACCEL_ERR_EVENT /* a malformed event stream (ERR_ADDR: the word) */
 #define ACCEL_ERR_OVERFLOW  (int)EDGEVP_ACCEL_ERR_OVERFLOW /* an output buffer too small for the job */
-#define ACCEL_ERR_PROGRAM   (int)EDGEVP_ACCEL_ERR_PROGRAM /* a program fault (TTA: FAULT_PC, FAULT_CAUSE) */
-#define ACCEL_ERR_TIMEOUT   (int)EDGEVP_ACCEL_ERR_TIMEOUT /* a program ran out of its cycle budget (TTA: MAX_CYCLES) */
+#define ACCEL_ERR_PROGRAM   (int)EDGEVP_ACCEL_ERR_PROGRAM /* a program fault (TTA, CGRA: FAULT_PC, FAULT_CAUSE) */
+#define ACCEL_ERR_TIMEOUT   (int)EDGEVP_ACCEL_ERR_TIMEOUT /* a program ran out of its cycle budget (TTA, CGRA: MAX_CYCLES) */
+#define ACCEL_ERR_CONFIG    (int)EDGEVP_ACCEL_ERR_CONFIG /* a configuration refused before anything ran (CGRA: CONFIG_CAUSE, ERR_ADDR) */
 
 /* Not a device code: what the waits return when the job did not end in time, or (accel_wait)
    when the device is idle without DONE (no job was started). */
@@ -205,7 +206,8 @@ uint64_t accel_ops(const struct accel_dev *dev);
 void accel_reset(const struct accel_dev *dev);
 
 /* "NONE", "OPCODE", ... "CHAIN", "EVENT", "OVERFLOW", "PROGRAM", "TIMEOUT" (the device's
-   ACCEL_ERR_TIMEOUT), "WAIT_TIMEOUT" (ACCEL_WAIT_TIMEOUT), "IDLE", or "?" for an unknown code. */
+   ACCEL_ERR_TIMEOUT), "CONFIG", "WAIT_TIMEOUT" (ACCEL_WAIT_TIMEOUT), "IDLE", or "?" for an
+   unknown code. */
 const char *accel_err_name(int code);
 
 /* Switch an instance's power domain (EDGEVP_DOMAIN_<NAME>) on or off through the PMU.
