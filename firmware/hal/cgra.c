@@ -244,7 +244,8 @@ void cgra_get_error(const struct accel_dev *dev, int code, struct cgra_error *e)
     e->config_cause = code == ACCEL_ERR_CONFIG ? cgra_config_cause(dev) : 0u;
     e->fault_pc = code == ACCEL_ERR_PROGRAM || code == ACCEL_ERR_TIMEOUT ? cgra_fault_pc(dev) : 0u;
     e->fault_cause = code == ACCEL_ERR_PROGRAM ? cgra_fault_cause(dev) : 0u;
-    e->fault_unit = code == ACCEL_ERR_PROGRAM ? cgra_fault_unit(dev) : 0u;
+    /* A run refused (CONFIG, cause RUN) names its unit too (255: none). */
+    e->fault_unit = code == ACCEL_ERR_PROGRAM || e->config_cause == CGRA_CONFIG_RUN ? cgra_fault_unit(dev) : 0u;
 }
 
 const char *cgra_config_cause_name(uint32_t cause)

@@ -15,7 +15,7 @@ void json_fail(const std::string& origin, const std::string& path, const std::st
 json parse_json(const std::string& text, const std::string& origin) {
   try {
     return json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // syntax, or a number out of range (1e400)
     const std::string what = e.what();
     const std::size_t at = what.find("parse error");
     throw core::config_error(origin + ": " + (at != std::string::npos ? what.substr(at) : what));

@@ -45,16 +45,17 @@ const char* const tiny_json = R"({
     {"name": "dot1", "type": "dot8", "x": 2, "y": 2},
     {"name": "abu0", "type": "abu", "x": 3, "y": 2},
     {"name": "mul0", "type": "mul", "x": 4, "y": 0},
-    {"name": "far", "type": "alu", "x": 20, "y": 20}
+    {"name": "far", "type": "alu", "x": 20, "y": 20},
+    {"name": "lsu2", "type": "lsu", "x": 2, "y": 3}
   ]
 })";
 
-enum unit_index : unsigned { ID0, ID1, ID2, ALU0, ALU1, LSU0, LSU1, RF0, IMM0, DOT0, DOT1, ABU0, MUL0, FAR };
+enum unit_index : unsigned { ID0, ID1, ID2, ALU0, ALU1, LSU0, LSU1, RF0, IMM0, DOT0, DOT1, ABU0, MUL0, FAR, LSU2 };
 constexpr unsigned N = cg::none;
 
 // A kernel image, record by record (docs/models/cgra.md, "Kernel images").
 struct image {
-  std::vector<std::uint32_t> w{cg::image_magic, cg::image_version, 0, 14};
+  std::vector<std::uint32_t> w{cg::image_magic, cg::image_version, 0, 15};
   image& rec(std::uint32_t type, const std::vector<std::uint32_t>& payload) {
     w.push_back(type | static_cast<std::uint32_t>(payload.size() << 8));
     w.insert(w.end(), payload.begin(), payload.end());
@@ -360,17 +361,53 @@ TEST(CgraArray, AnImageChangesOnlyWhatItNames) {
 TEST(CgraArray, BackgroundImageMustNotTouchTheRunningGroups) {
   fixture f;
   ASSERT_EQ(f.load(image().bind(ALU0, 0).group(0, 0b001).program(0, {insn(op::alu::li, 0, 1)})), cg::config_cause::none);
-  const std::vector<std::uint8_t> busy = f.a.users(0b001);
-  EXPECT_EQ(busy[ID0], 1);
-  EXPECT_EQ(busy[ALU0], 1);
+  const cg::in_use busy = f.a.users(0b001);
+  EXPECT_EQ(busy.units[ID0], 1);
+  EXPECT_EQ(busy.units[ALU0], 1);
   EXPECT_EQ(f.a.configure(image().bind(ALU1, 1).done(), &busy).cause, cg::config_cause::none);
   EXPECT_EQ(f.a.configure(image().program(0, {0}).done(), &busy).cause, cg::config_cause::busy);
   EXPECT_EQ(f.a.configure(image().route(ALU0, 0, ALU1).done(), &busy).cause, cg::config_cause::busy);
+  // A GROUP record gives a group's whole membership: naming a running group changes it.
+  EXPECT_EQ(f.a.configure(image().group(0, 0b100).done(), &busy).cause, cg::config_cause::busy);
+}
+
+TEST(CgraArray, WhatARunningUnitReadsIsBusyToo) {
+  fixture f;
+  ASSERT_EQ(f.load(image().bind(ALU0, 0).bind(ALU1, 1).route(ALU0, 0, ALU1).group(0, 1).group(1, 2)
+                       .program(0, {insn(op::alu::pass)}).program(1, {insn(op::alu::li, 0, 4)})),
+            cg::config_cause::none);
+  const cg::in_use busy = f.a.users(0b01);
+  EXPECT_EQ(busy.units[ALU1], 1);  // alu0 reads it
+  EXPECT_EQ(f.a.configure(image().init(ALU1, {9}).done(), &busy).cause, cg::config_cause::busy);
+}
+
+TEST(CgraArray, AGroupWaitingForItsOwnBankAccessesKeepsTheBanks) {
+  fixture f;
+  // Group 0's two loads both go to bank 0: two cycles, in both of which group 1's load to bank 0
+  // waits (the lower group keeps the bank), then goes.
+  ASSERT_EQ(f.load(image()
+                       .bind(LSU0, 0)
+                       .bind(LSU1, 0)
+                       .bind(LSU2, 1)
+                       .init(LSU0, {0})
+                       .init(LSU1, {8})
+                       .init(LSU2, {16})
+                       .group(0, 0b001)
+                       .group(1, 0b010)
+                       .program(0, {insn(op::lsu::ldinc, 0, 0)})
+                       .program(1, {insn(op::lsu::ldinc, 0, 0)})),
+            cg::config_cause::none);
+  const auto r = f.run(0b11);
+  EXPECT_EQ(r.cycles, 3u);
+  EXPECT_EQ(r.stalls, 1u + 2u);
 }
 
 TEST(CgraArray, InconsistentImagesAreRefusedWithTheirCauseAndRecord) {
   std::vector<std::uint32_t> bad_magic = image().done();
   bad_magic[0] = 0;
+  std::vector<std::uint32_t> long_record = image().done();
+  long_record.insert(long_record.end() - 1, cg::record::bind | (50u << 8));
+  long_record[2] += 4;
   std::vector<std::uint32_t> no_end = image().bind(ALU0, 0).done();
   no_end.pop_back();
   no_end[2] -= 4;
@@ -394,6 +431,12 @@ TEST(CgraArray, InconsistentImagesAreRefusedWithTheirCauseAndRecord) {
       {"group 8", image().group(8, 1).done(), cg::config_cause::group, 16},
       {"program past imem", image().program(0, {0, 0}, 15).done(), cg::config_cause::program, 16},
       {"init past registers", image().init(RF0, {1, 2}, 3).done(), cg::config_cause::program, 16},
+      {"init of a multiplier", image().init(MUL0, {1}).done(), cg::config_cause::unit, 16},
+      {"a group twice", image().group(0, 1).group(0, 2).done(), cg::config_cause::group, 28},
+      {"mask naming no decoder", image().group(0, 1u << 5).done(), cg::config_cause::group, 16},
+      {"unknown record type", image().rec(9, {1}).done(), cg::config_cause::format, 16},
+      {"record longer than the image", long_record, cg::config_cause::format, 16},
+      {"END with a payload", image().rec(cg::record::end, {0}).done(), cg::config_cause::format, 16},
   };
   for (const auto& c : cases) {
     fixture f;
@@ -550,7 +593,7 @@ TEST(CgraAccelerator, ConfigCopyRunAndCopyBack) {
   EXPECT_EQ(f.b.peek(out_addr, 1)[0], 42);
   EXPECT_EQ(f.reg(cg::regs::run_cycles), 4u);
   EXPECT_EQ(f.reg(cg::regs::config_bits), 32u * img.size());
-  EXPECT_EQ(f.reg(cg::regs::units), 14u);
+  EXPECT_EQ(f.reg(cg::regs::units), 15u);
   EXPECT_TRUE(f.b.irq);
 }
 

@@ -97,7 +97,7 @@ class array::staged {
  public:
   staged(const array& a, const std::vector<std::uint32_t>& w) : m_a(a), m_w(w) {}
 
-  config_result check(const std::vector<std::uint8_t>* busy);
+  config_result check(const in_use* busy);
   void apply(array& a) const;
 
  private:
@@ -108,7 +108,7 @@ class array::staged {
 
   config_cause record(std::uint32_t type, std::size_t at, std::size_t len);
   config_cause check_bindings() const;
-  [[nodiscard]] bool touches_busy(const std::vector<std::uint8_t>& busy) const;
+  [[nodiscard]] bool touches_busy(const in_use& busy) const;
 
   const array& m_a;
   const std::vector<std::uint32_t>& m_w;
@@ -116,10 +116,13 @@ class array::staged {
   std::vector<route_rec> m_route;
   std::vector<group_rec> m_group;
   std::vector<block_rec> m_prog, m_init;
+  std::vector<unsigned> m_bound;  // per unit: the decoder this image binds it to (none + 1: not bound)
+  std::uint32_t m_groups_seen = 0, m_decoders_seen = 0;
 };
 
-config_result array::staged::check(const std::vector<std::uint8_t>* busy) {
+config_result array::staged::check(const in_use* busy) {
   const fabric& f = m_a.m_f;
+  m_bound.assign(f.units.size(), none + 1);
   if (m_w.size() < image_header_words + 1 || m_w[0] != image_magic || m_w[1] != image_version ||
       m_w[2] != 4 * m_w.size() || m_w[3] != f.units.size())
     return {config_cause::format, 0};
@@ -153,8 +156,8 @@ config_cause array::staged::record(std::uint32_t type, std::size_t at, std::size
       if (len != 2) return config_cause::format;
       const unsigned u = w(0), d = w(1);
       if (u >= n_units || f.units[u].type == unit_type::id || (d != none && d >= n_dec)) return config_cause::unit;
-      for (const bind_rec& b : m_bind)
-        if (b.unit == u && b.decoder != d) return config_cause::binding;
+      if (m_bound[u] != none + 1 && m_bound[u] != d) return config_cause::binding;
+      m_bound[u] = d;
       m_bind.push_back({u, d});
       return config_cause::none;
     }
@@ -172,8 +175,10 @@ config_cause array::staged::record(std::uint32_t type, std::size_t at, std::size
       const unsigned g = w(0);
       const std::uint32_t mask = w(1);
       if (g >= max_groups || (n_dec < 32 && (mask >> n_dec) != 0)) return config_cause::group;
-      for (const group_rec& r : m_group)
-        if ((r.mask & mask) != 0) return config_cause::group;
+      // A group's record gives its whole membership: once an image, and a decoder in one group.
+      if ((m_groups_seen >> g & 1u) != 0 || (m_decoders_seen & mask) != 0) return config_cause::group;
+      m_groups_seen |= 1u << g;
+      m_decoders_seen |= mask;
       m_group.push_back({g, mask});
       return config_cause::none;
     }
@@ -222,20 +227,23 @@ config_cause array::staged::check_bindings() const {
   return config_cause::none;
 }
 
-bool array::staged::touches_busy(const std::vector<std::uint8_t>& busy) const {
+bool array::staged::touches_busy(const in_use& busy) const {
   const fabric& f = m_a.m_f;
-  const auto dec_busy = [&](unsigned d) { return busy[f.decoders[d]] != 0; };
+  const auto unit_busy = [&](unsigned u) { return busy.units[u] != 0; };
+  const auto dec_busy = [&](unsigned d) { return unit_busy(f.decoders[d]); };
   for (const bind_rec& b : m_bind)
-    if (busy[b.unit] != 0 || (b.decoder != none && dec_busy(b.decoder))) return true;
+    if (unit_busy(b.unit) || (b.decoder != none && dec_busy(b.decoder))) return true;
   for (const route_rec& r : m_route)
-    if (busy[r.unit] != 0) return true;
-  for (const group_rec& g : m_group)
+    if (unit_busy(r.unit)) return true;
+  for (const group_rec& g : m_group) {
+    if ((busy.groups >> g.group & 1u) != 0) return true;  // the record replaces a running group's membership
     for (unsigned d = 0; d < f.decoders.size(); ++d)
       if ((g.mask >> d & 1u) != 0 && dec_busy(d)) return true;
+  }
   for (const block_rec& p : m_prog)
     if (dec_busy(p.target)) return true;
   for (const block_rec& i : m_init)
-    if (busy[i.target] != 0) return true;
+    if (unit_busy(i.target)) return true;
   return false;
 }
 
@@ -269,7 +277,7 @@ void array::staged::apply(array& a) const {
   }
 }
 
-config_result array::configure(const std::vector<std::uint32_t>& image, const std::vector<std::uint8_t>* busy) {
+config_result array::configure(const std::vector<std::uint32_t>& image, const in_use* busy) {
   staged s(*this, image);
   const config_result r = s.check(busy);
   if (r.cause != config_cause::none) return r;
@@ -278,13 +286,18 @@ config_result array::configure(const std::vector<std::uint32_t>& image, const st
   return r;
 }
 
-std::vector<std::uint8_t> array::users(std::uint32_t groups) const {
-  std::vector<std::uint8_t> busy(m_f.units.size(), 0);
-  for (unsigned d = 0; d < m_group_of.size(); ++d) {
-    if (m_group_of[d] < 0 || (groups >> m_group_of[d] & 1u) == 0) continue;
-    busy[m_f.decoders[d]] = 1;
-    for (std::size_t u = 0; u < m_u.size(); ++u)
-      if (m_u[u].decoder == d) busy[u] = 1;
+in_use array::users(std::uint32_t groups) const {
+  in_use busy;
+  busy.units.assign(m_f.units.size(), 0);
+  busy.groups = groups;
+  const auto running = [&](unsigned d) { return d != none && m_group_of[d] >= 0 && (groups >> m_group_of[d] & 1u) != 0; };
+  for (unsigned d = 0; d < m_group_of.size(); ++d)
+    if (running(d)) busy.units[m_f.decoders[d]] = 1;
+  for (std::size_t u = 0; u < m_u.size(); ++u) {
+    if (!running(m_u[u].decoder)) continue;
+    busy.units[u] = 1;
+    for (const unsigned src : m_u[u].in)
+      if (src != none) busy.units[src] = 1;  // what it reads must stay as it is
   }
   return busy;
 }
@@ -555,7 +568,10 @@ run_result array::run(std::uint32_t groups, std::uint64_t max_cycles) {
         g.paid = true;
       }
       if (lost || g.wait > 0) {
-        if (g.wait > 0 && !lost) --g.wait;
+        if (g.wait > 0 && !lost) {
+          --g.wait;  // serving its own accesses one by one: the banks are its this cycle
+          for (unsigned b = 0; b < m_f.banks; ++b) taken[b] = taken[b] != 0 || bank_use[b] != 0 ? 1 : 0;
+        }
         ++r.stalls;
         ++m_count.stalls;
         continue;
@@ -575,6 +591,10 @@ run_result array::run(std::uint32_t groups, std::uint64_t max_cycles) {
         m_count.ctrl_hops += m_f.hops(m_f.decoders[m_u[u].decoder], u);
         const fault f = execute(u, insn_of(u, g));
         if (f != fault::none) {
+          for (unit_state& s : m_u) {  // the faulting cycle's results are not kept
+            s.next = s.out;
+            s.next_ar = s.ar;
+          }
           r.how = run_result::end::fault;
           r.cause = f;
           r.pc = g.pc;

@@ -76,6 +76,13 @@ struct run_result {
   std::uint64_t stalls = 0;
 };
 
+// What a running RUN uses: its groups, and per unit 1 when one of them uses it (the groups'
+// decoders, the units bound to them and the sources their routes read).
+struct in_use {
+  std::vector<std::uint8_t> units;
+  std::uint32_t groups = 0;
+};
+
 class array {
  public:
   explicit array(fabric f);
@@ -83,11 +90,10 @@ class array {
   [[nodiscard]] const fabric& desc() const { return m_f; }
   [[nodiscard]] std::vector<std::uint8_t>& mem() { return m_mem; }
 
-  // Checks the whole image, then applies it. `busy` (may be null): per unit, 1 when a running RUN
-  // uses it (a BACKGROUND CONFIG must not touch those).
-  config_result configure(const std::vector<std::uint32_t>& image, const std::vector<std::uint8_t>* busy = nullptr);
-  // Per unit, 1 when a RUN of `groups` uses it (the groups' decoders and the units bound to them).
-  [[nodiscard]] std::vector<std::uint8_t> users(std::uint32_t groups) const;
+  // Checks the whole image, then applies it. `busy` (may be null): what a running RUN uses, which
+  // a BACKGROUND CONFIG must not touch (BUSY).
+  config_result configure(const std::vector<std::uint32_t>& image, const in_use* busy = nullptr);
+  [[nodiscard]] in_use users(std::uint32_t groups) const;
   run_result run(std::uint32_t groups, std::uint64_t max_cycles);
 
   // Outputs, registers, accumulators, address registers (soft reset). Configuration and memory stay.

@@ -142,25 +142,26 @@ sc_core::sc_time cgra::configure(job& j) {
     j.fail(error::param);
     return j.start();
   }
-  // An image holds its header and an END record at least; at most what the fabric could name.
-  const std::uint64_t limit = 4 * (image_header_words + 1 + 4ull * m_array.desc().units.size() +
-                                   (m_array.desc().imem + 4ull) * m_array.desc().decoders.size() + 4 * max_groups +
-                                   260ull * m_array.desc().units.size());
-  if (bytes % 4 != 0 || bytes < 4 * (image_header_words + 1) || bytes > limit) {
+  // An image holds its header and an END record at least (checking it is linear in its size).
+  if (bytes % 4 != 0 || bytes < 4 * (image_header_words + 1) || bytes > max_image_bytes) {
     j.fail(error::shape);
     return j.start();
   }
   if (!j.check_buffer(addr, bytes, 4) || !j.charge(bytes)) return j.start();
-  const bool background = (j.flags() & flag_background) != 0;
-  const bool overlap = background && m_last_run.start_id == last_job().starts;
-  sc_core::sc_time t = overlap ? m_last_run.begin : j.start();
+  // BACKGROUND: loads while the RUN just before runs (after any BACKGROUND load before it: one
+  // configuration port); otherwise, or after a COPY or a foreground CONFIG, when its turn comes.
+  const bool overlap = (j.flags() & flag_background) != 0 && m_last_run.open && m_last_run.start_id == last_job().starts;
+  if (!overlap) m_last_run.open = false;
+  sc_core::sc_time t = overlap ? m_last_run.port_free : j.start();
   const sc_core::sc_time from = t;
   std::vector<std::uint32_t> image(bytes / 4);
   if (!j.read(addr, image.data(), bytes, t)) return std::max(t, j.start());
-  const std::vector<std::uint8_t> busy = overlap ? m_array.users(m_last_run.groups) : std::vector<std::uint8_t>{};
+  const in_use busy = overlap ? m_array.users(m_last_run.groups) : in_use{};
   const config_result r = m_array.configure(image, overlap ? &busy : nullptr);
   ++m_configs;
-  const sc_core::sc_time end = std::max({t, from + j.cycles(image.size()), j.start()});
+  const sc_core::sc_time loaded = std::max(t, from + j.cycles(image.size()));
+  if (overlap) m_last_run.port_free = loaded;
+  const sc_core::sc_time end = std::max(loaded, j.start());
   if (r.cause != config_cause::none) {
     ++m_refusals;
     config_cause_reg = static_cast<std::uint32_t>(r.cause);
@@ -181,6 +182,7 @@ sc_core::sc_time cgra::copy(job& j) {
     return j.start();
   }
   if (!j.check_buffer(soc, bytes) || !j.charge(bytes)) return j.start();
+  m_last_run.open = false;  // a BACKGROUND CONFIG after this does not overlap the RUN before it
   sc_core::sc_time t = j.start();
   if ((j.flags() & flag_to_soc) != 0) {
     m_copy_count.mem_read_bits += std::uint64_t{bytes} * 8;
@@ -213,7 +215,7 @@ sc_core::sc_time cgra::run(job& j) {
   run_cycles = static_cast<std::uint32_t>(std::min<std::uint64_t>(r.cycles, 0xFFFFFFFFu));
   stalls_reg = static_cast<std::uint32_t>(std::min<std::uint64_t>(r.stalls, 0xFFFFFFFFu));
   const sc_core::sc_time end = j.start() + j.cycles(r.cycles);
-  m_last_run = {last_job().starts, groups, j.start(), end};
+  m_last_run = {last_job().starts, true, groups, j.start(), end, j.start()};
   if (!j.charge(r.cycles)) return end;
   if (r.how == run_result::end::timeout && limit < budget) {
     j.fail(error::chain);

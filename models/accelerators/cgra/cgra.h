@@ -43,6 +43,7 @@ inline constexpr std::uint8_t run = 3;
 inline constexpr std::uint32_t flag_background = 1u << 0;  // CONFIG
 inline constexpr std::uint32_t flag_to_soc = 1u << 0;      // COPY
 inline constexpr unsigned desc_words = 6;
+inline constexpr std::uint32_t max_image_bytes = 4u << 20;  // a CONFIG's image: SHAPE past it
 
 std::vector<std::pair<std::string, std::uint32_t>> constants();
 
@@ -73,11 +74,13 @@ class cgra final : public accelerator {
   array m_array;
   std::uint64_t m_max_cycles;
   counters m_copy_count;  // local memory read and written by COPY
-  // The chain's last RUN, for a BACKGROUND CONFIG.
+  // The chain's last RUN, for the BACKGROUND CONFIGs right after it.
   struct last_run {
     std::uint64_t start_id = 0;  // which START it belonged to
+    bool open = false;           // no COPY or foreground CONFIG since
     std::uint32_t groups = 0;
     sc_core::sc_time begin, end;
+    sc_core::sc_time port_free;  // when the configuration port is free for the next background load
   } m_last_run;
   std::uint64_t m_runs = 0, m_configs = 0, m_refusals = 0, m_faults = 0;
 };
