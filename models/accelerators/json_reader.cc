@@ -16,9 +16,10 @@ json parse_json(const std::string& text, const std::string& origin) {
   try {
     return json::parse(text);
   } catch (const json::exception& e) {  // syntax, or a number out of range (1e400)
-    const std::string what = e.what();
-    const std::size_t at = what.find("parse error");
-    throw core::config_error(origin + ": " + (at != std::string::npos ? what.substr(at) : what));
+    std::string what = e.what();  // "[json.exception.parse_error.101] parse error at line ..."
+    const std::size_t at = what.find("] ");
+    if (what.rfind("[json.exception.", 0) == 0 && at != std::string::npos) what = what.substr(at + 2);
+    throw core::config_error(origin + ": " + what);
   }
 }
 
