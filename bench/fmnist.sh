@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Fashion-MNIST end to end (docs/fmnist.md): the CNN and the MLP on the host CPU alone, on the
 # digital CIM and on the analog CIM, the MLP as a spiking network on the SNN engine
-# (docs/models/snn.md) and the int8 MLP on the transport-triggered accelerator (docs/models/tta.md),
-# on the default SoC, and a table of what a user came for:
+# (docs/models/snn.md), the int8 MLP on the transport-triggered accelerator (docs/models/tta.md)
+# and the int8 CNN on the coarse-grained reconfigurable array (docs/models/cgra.md), on the default
+# SoC, and a table of what a user came for:
 #   bench/fmnist.sh [BUILD_DIR] [NETS]        (NETS: "cnn mlp" by default)
 # Per network and mapping (all the images embedded in the firmware: the first 200 of the test set):
 #   accuracy      on those images (the integer model's on the same images, and on the full test set)
@@ -10,7 +11,9 @@
 #   cycles        CPU cycles per inference
 #   energy        per inference: everything the SoC spends in the "infer" regions, leakage included
 #   TOPS/W        end to end: the network's operations (2 per MAC) / energy per inference
-#   weights       one-time energy of programming the CIM array ("load_weights" region)
+#   weights       one-time energy of the "load_weights" region (programming the CIM array, loading
+#                 tta0's parameter memory; on cgra0 only packing the weights in SRAM: its local memory
+#                 cannot keep them, they are copied per layer inside "infer")
 # and where each inference's energy goes: CPU (instructions; its clock while it waits), memories
 # (SRAM, eMRAM, ROM), interconnect, the accelerator, leakage of every block.
 # Figures are simulated and deterministic: one run of each is enough.
@@ -36,6 +39,11 @@ for net in $nets; do
   for mapping in host digital analog; do
     run "$net.$mapping" "fmnist_${net}_${mapping}" "$net on $mapping"
   done
+  if [ "$net" = cnn ]; then
+    # The int8 CNN on cgra0 (docs/models/cgra.md, firmware/apps/fmnist_cgra): every CONFIG inside
+    # "infer".
+    run cnn.cgra fmnist_cgra "the cnn on cgra0"
+  fi
   if [ "$net" = mlp ]; then
     # The MLP converted to a spiking network, on snn0 (docs/models/snn.md, tools/snn/).
     run mlp.snn fmnist_snn "the spiking mlp on snn0"
@@ -62,7 +70,7 @@ def group(name):
     if short == "cpu": return "cpu"
     if short in ("sram", "emram", "rom"): return "memories"
     if short == "bus": return "interconnect"
-    if re.fullmatch(r"(cim|snn|tta)\d+", short): return "accelerator"
+    if re.fullmatch(r"(cim|snn|tta|cgra)\d+", short): return "accelerator"
     return "other"
 
 SI = {"a": 1e-18, "f": 1e-15, "p": 1e-12, "n": 1e-9, "u": 1e-6, "m": 1e-3, "": 1.0}
