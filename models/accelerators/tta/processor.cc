@@ -20,6 +20,16 @@ void cut(value& v, unsigned bits, unsigned had) {
   if (bits % 32 != 0) v[n - 1] &= (std::uint32_t{1} << (bits % 32)) - 1;
 }
 
+// The low `bits` of a value whose first `nw` words are src's (the rest zero) into dst, which holds
+// `dst_bits`: its words past what is copied are cleared.
+void place(value& dst, unsigned dst_bits, const value& src, unsigned nw) {
+  const unsigned dw = words(dst_bits);
+  const unsigned n = std::min(nw, dw);
+  std::copy_n(src.begin(), n, dst.begin());
+  std::fill(dst.begin() + n, dst.begin() + dw, 0u);
+  if (dst_bits % 32 != 0 && n == dw) dst[dw - 1] &= (std::uint32_t{1} << (dst_bits % 32)) - 1;
+}
+
 std::uint32_t le32(const std::uint8_t* p) {
   std::uint32_t v = 0;
   std::memcpy(&v, p, 4);
@@ -133,7 +143,7 @@ processor::processor(machine m) : m_m(std::move(m)), m_buses(static_cast<unsigne
   m_written.assign(n * 256, 0);
   m_rf_reads.assign(n, 0);
   m_rf_writes.assign(n, 0);
-  m_moves.reserve(m_buses);
+  m_moves.resize(m_buses);
   reset();
 }
 
@@ -164,10 +174,10 @@ void processor::clear() {
   std::fill(m_pmem.begin(), m_pmem.end(), 0);
 }
 
-void processor::result(unsigned u, unsigned latency, const value& v) {
+void processor::result(unsigned u, unsigned latency, const value& v, unsigned nw) {
   const unit& x = m_m.units[u];
   if (x.results.empty()) return;
-  m_pending[u].push_back({m_now + latency, x.results[0], v});
+  m_pending[u].push_back({m_now + latency, x.results[0], nw, v});
 }
 
 void processor::retire(std::uint64_t now) {
@@ -178,7 +188,7 @@ void processor::retire(std::uint64_t now) {
     std::size_t keep = 0;
     for (std::size_t i = 0; i < q.size(); ++i) {
       if (q[i].ready <= now) {
-        m_ports[u][q[i].port] = q[i].v;
+        std::copy_n(q[i].v.begin(), q[i].nw, m_ports[u][q[i].port].begin());  // the port's whole width
       } else {
         q[keep++] = q[i];
       }
@@ -200,24 +210,24 @@ bool processor::guard_true(const slot& s) const {
   return v != s.inverted;
 }
 
-fault processor::read_source(const slot& s, unsigned b, value& v) {
+fault processor::read_source(const slot& s, unsigned b, move& mv) {
   const unsigned bw = m_m.buses[b].width;
   if (s.kind == 2) {
-    v = value{};
-    v[0] = s.imm;
-    cut(v, std::min(bw, 32u), 32);
+    mv.v[0] = bw < 32 ? s.imm & ((std::uint32_t{1} << bw) - 1) : s.imm;
+    mv.nw = 1;
     return fault::none;
   }
   const unit& u = m_m.units[s.src_unit];
   if (u.has_ports()) {
-    const unsigned pw = u.ports[s.src_port].width;
-    v = m_ports[s.src_unit][s.src_port];
-    if (bw < pw) cut(v, bw, pw);
+    const unsigned bits = std::min(bw, u.ports[s.src_port].width);
+    mv.nw = words(bits);
+    std::copy_n(m_ports[s.src_unit][s.src_port].begin(), mv.nw, mv.v.begin());
+    if (bits % 32 != 0) mv.v[mv.nw - 1] &= (std::uint32_t{1} << (bits % 32)) - 1;
     return fault::none;
   }
-  v = value{};
-  v[0] = m_regs[s.src_unit][s.src_port];
-  if (bw < 32) cut(v, bw, 32);
+  const std::uint32_t r = m_regs[s.src_unit][s.src_port];
+  mv.v[0] = bw < 32 ? r & ((std::uint32_t{1} << bw) - 1) : r;
+  mv.nw = 1;
   if (u.type == unit_type::registers) {
     if (++m_rf_reads[s.src_unit] > u.read_ports) return fault::rf_ports;
   }
@@ -225,24 +235,21 @@ fault processor::read_source(const slot& s, unsigned b, value& v) {
   return fault::none;
 }
 
-fault processor::write_destination(const slot& s, const value& v, unsigned b) {
+fault processor::write_destination(const move& mv) {
+  const slot& s = *mv.s;
   const unit& u = m_m.units[s.dst_unit];
   std::uint8_t& mark = m_written[std::size_t{s.dst_unit} * 256 + s.dst_port];
   if (mark != 0) return fault::conflict;
   mark = 1;
   if (!u.has_ports()) {  // a register file, or a long immediate into an immediate unit
     if (u.type == unit_type::registers && ++m_rf_writes[s.dst_unit] > u.write_ports) return fault::rf_ports;
-    std::uint32_t x = v[0];
+    std::uint32_t x = mv.v[0];
     if (u.width < 32) x &= (std::uint32_t{1} << u.width) - 1;
     m_reg_writes.push_back({s.dst_unit, s.dst_port, x});
     m_count.rf_write_bits += u.width;
     return fault::none;
   }
-  const unsigned pw = u.ports[s.dst_port].width;
-  value& p = m_ports[s.dst_unit][s.dst_port];
-  const unsigned bw = m_m.buses[b].width;
-  p = v;
-  if (pw < bw) cut(p, pw, bw);
+  place(m_ports[s.dst_unit][s.dst_port], u.ports[s.dst_port].width, mv.v, mv.nw);
   if (u.ports[s.dst_port].r == role::trigger) m_triggers.emplace_back(s.dst_unit, s.op);
   return fault::none;
 }
@@ -360,7 +367,8 @@ fault processor::execute(unsigned ui, unsigned oi) {
   const value& o1 = u.operands.empty() ? zero : m_ports[ui][u.operands[0]];
   const value& o2 = u.operands.size() < 2 ? zero : m_ports[ui][u.operands[1]];
   const std::uint32_t a = o1[0];
-  value r{};
+  value r;  // r[0] for the scalar operations; vector() writes all it returns
+  r[0] = 0;
   switch (o.code) {
     case op::add: r[0] = t + a; break;
     case op::sub: r[0] = t - a; break;
@@ -402,8 +410,11 @@ fault processor::execute(unsigned ui, unsigned oi) {
   }
   ++m_count.ops[static_cast<unsigned>(info(o.code).cls)];  // done: charged
   if (!u.results.empty()) {
-    cut(r, u.ports[u.results[0]].width, max_value_bits);
-    result(ui, o.latency, r);
+    const unsigned width = u.ports[u.results[0]].width;
+    const bool vector_op = info(o.code).cls >= op_class::vclear && info(o.code).cls <= op_class::vact;
+    if (!vector_op) std::fill(r.begin() + 1, r.begin() + words(width), 0u);
+    cut(r, width, width);
+    result(ui, o.latency, r, words(width));
   }
   return fault::none;
 }
@@ -465,7 +476,7 @@ run_result processor::run(std::uint32_t entry, std::uint64_t max_cycles) {
     ++m_count.cycles;
     ++r.cycles;
     // Guards and sources, as they were at the start of the cycle.
-    m_moves.clear();
+    m_nmoves = 0;
     fault f = fault::none;
     for (unsigned b = 0; b < m_buses && f == fault::none; ++b) {
       const slot& s = ins[b];
@@ -478,20 +489,23 @@ run_result processor::run(std::uint32_t entry, std::uint64_t max_cycles) {
         ++m_count.squashed;
         continue;
       }
-      m_moves.push_back({&s, b, value{}});
+      move& mv = m_moves[m_nmoves++];
+      mv.s = &s;
+      mv.bus = b;
       if (s.kind == 3) {
-        m_moves.back().v[0] = s.imm;
+        mv.v[0] = s.imm;
+        mv.nw = 1;
       } else {
-        f = read_source(s, b, m_moves.back().v);
+        f = read_source(s, b, mv);
       }
     }
     // Destinations: operand latches now, register writes at the end of the cycle, operations in
     // unit order.
     m_triggers.clear();
     m_reg_writes.clear();
-    for (const move& mv : m_moves) {
-      if (f != fault::none) break;
-      f = write_destination(*mv.s, mv.v, mv.bus);
+    for (unsigned i = 0; i < m_nmoves && f == fault::none; ++i) {
+      const move& mv = m_moves[i];
+      f = write_destination(mv);
       ++m_count.moves;
       m_count.bus_bits += m_m.buses[mv.bus].width;
     }
@@ -500,7 +514,8 @@ run_result processor::run(std::uint32_t entry, std::uint64_t max_cycles) {
       if (f != fault::none) break;
       f = execute(u, o);
     }
-    for (const move& mv : m_moves) {
+    for (unsigned i = 0; i < m_nmoves; ++i) {
+      const move& mv = m_moves[i];
       m_written[std::size_t{mv.s->dst_unit} * 256 + mv.s->dst_port] = 0;
       if (mv.s->kind == 1 && !m_m.units[mv.s->src_unit].has_ports()) m_rf_reads[mv.s->src_unit] = 0;
       if (!m_m.units[mv.s->dst_unit].has_ports()) m_rf_writes[mv.s->dst_unit] = 0;

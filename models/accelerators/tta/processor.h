@@ -101,14 +101,17 @@ class processor {
   [[nodiscard]] const value& port_value(unsigned unit, unsigned p) const { return m_ports.at(unit).at(p); }
 
  private:
+  // Values travel as their first `nw` words (a 32-bit bus moves one, not the 1024-bit container).
   struct pending {
     std::uint64_t ready;
     unsigned port;
+    unsigned nw;
     value v;
   };
   struct move {
     const slot* s;
     unsigned bus;
+    unsigned nw;
     value v;
   };
   struct reg_write {
@@ -116,8 +119,8 @@ class processor {
     std::uint32_t v;
   };
 
-  fault read_source(const slot& s, unsigned bus, value& v);
-  fault write_destination(const slot& s, const value& v, unsigned bus);
+  fault read_source(const slot& s, unsigned bus, move& mv);
+  fault write_destination(const move& mv);
   fault execute(unsigned unit, unsigned op_index);
   fault control(op code, std::uint32_t t, std::uint32_t o1);
   fault load(const unit& u, op code, std::uint32_t addr, std::uint32_t& out);
@@ -125,7 +128,7 @@ class processor {
   fault vector(unsigned unit, op code, std::uint32_t t, const value& o1, const value& o2, value& out);
   void retire(std::uint64_t now);
   void drain();
-  void result(unsigned unit, unsigned latency, const value& v);
+  void result(unsigned unit, unsigned latency, const value& v, unsigned nw);
   [[nodiscard]] bool guard_true(const slot& s) const;
   fault next_pc(std::uint32_t& pc);
 
@@ -141,7 +144,8 @@ class processor {
   std::vector<std::vector<pending>> m_pending;
   std::vector<std::array<std::int32_t, vector_lanes>> m_acc;
   // Per cycle scratch.
-  std::vector<move> m_moves;
+  std::vector<move> m_moves;  // buses entries, the first m_nmoves of them this cycle's
+  unsigned m_nmoves = 0;
   std::vector<reg_write> m_reg_writes;
   std::vector<std::uint8_t> m_written;  // [unit * 256 + port or register]
   std::vector<unsigned> m_rf_reads, m_rf_writes;
