@@ -5,6 +5,7 @@ set -euo pipefail
 
 pkgs=(
   build-essential cmake ninja-build pkg-config
+  clang libclang-rt-dev
   libsystemc-dev
   libboost-program-options-dev
   libelf-dev

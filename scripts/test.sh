@@ -2,7 +2,9 @@
 # Builds and runs every test: install what is missing; the CI build (release, warnings are errors)
 # runs unit benches, CLI tests, scenarios, the ISS-vs-QEMU differential test (label diff), the
 # GDB server tests (label gdb) and the sweep tool, with a private Slurm cluster (label sweep); the
-# sanitizer build (ASan + UBSan) runs the unit benches. Each build's results also go to build/results/<build>.xml (JUnit XML, for CI).
+# sanitizer build (ASan + UBSan) runs the unit benches; the fuzz build (clang, libFuzzer, ASan +
+# UBSan) runs each fuzz target for a few seconds from its seeds (label fuzz; tests/fuzz, seeded from
+# the CI build's firmware and CLI test images). Each build's results also go to build/results/<build>.xml (JUnit XML, for CI).
 # Slow sweeps carry the ctest label "slow" and are left to bench/ (run them with: ctest -L slow).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,4 +27,9 @@ cmake --preset sanitize >/dev/null
 cmake --build --preset sanitize -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --preset sanitize -j"$jobs" \
   --output-junit "$results/sanitize.xml"
-echo "== JUnit results: $results/ci.xml, $results/sanitize.xml"
+
+echo "== Fuzz build (clang, libFuzzer, ASan + UBSan): a short run of each fuzz target"
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz -j"$jobs"
+ctest --preset fuzz --output-junit "$results/fuzz.xml"
+echo "== JUnit results: $results/ci.xml, $results/sanitize.xml, $results/fuzz.xml"

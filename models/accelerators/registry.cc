@@ -99,7 +99,8 @@ void registry::check(const instance& inst) const {
   if (k == nullptr)
     throw core::param_error("option '" + inst.name + ".kind': unknown accelerator kind '" + inst.kind +
                             "' (known: " + names() + ")");
-  for (const auto& [n, value] : inst.power_overrides) {
+  for (const auto& entry : inst.power_overrides) {
+    const std::string& n = entry.first;  // (a structured binding cannot be captured in C++17)
     const bool known =
         std::any_of(k->power.begin(), k->power.end(), [&](const param_spec& ps) { return ps.key == n; });
     if (!known)
