@@ -90,6 +90,25 @@ po::options_description scenario_description() {
   return d;
 }
 
+// Boost.Program_options (1.74) writes an error's message by replacing each placeholder of its
+// template with the option or the value as the user wrote them, for as long as one is left: text
+// that holds a placeholder makes what() loop for ever (`--x%canonical_option%`,
+// `expect.exit_code = %value%` in a file) or garbles the message. So no argument, line of a
+// configuration or scenario file, or key or value of a report may hold one. Returns the
+// placeholder `text` holds, or "".
+std::string boost_placeholder_in(const std::string& text) {
+  static const char* const placeholders[] = {"%canonical_option%", "%invalid_line%", "%option%",
+                                             "%original_token%",   "%prefix%",       "%value%"};
+  for (const char* p : placeholders)
+    if (text.find(p) != std::string::npos) return p;
+  return "";
+}
+
+[[noreturn]] void refuse_placeholder(const std::string& where, const std::string& placeholder) {
+  throw usage_error(where + " holds '" + placeholder +
+                    "', a placeholder of the option parser's messages, which no option, value or line may hold");
+}
+
 po::options_description all_description(const instance_decls& decls = {}) {
   po::options_description all;
   all.add(run_description()).add(soc_description()).add(scenario_description()).add(instance_description(decls));
@@ -157,8 +176,17 @@ std::vector<std::string> with_includes(const std::string& path, bool strict) {
 po::parsed_options parse_file(const std::string& path, const po::options_description& desc) {
   if (const std::string why = core::unreadable_file(path); !why.empty())
     throw usage_error("cannot read configuration file '" + path + "': it " + why);
-  std::ifstream in(path);
-  if (!in) throw usage_error("cannot read configuration file '" + path + "'");
+  std::ifstream file(path);
+  if (!file) throw usage_error("cannot read configuration file '" + path + "'");
+  std::stringstream in;
+  in << file.rdbuf();
+  std::istringstream lines(in.str());
+  unsigned n = 0;
+  for (std::string line; std::getline(lines, line);) {
+    ++n;
+    if (const std::string p = boost_placeholder_in(line); !p.empty())
+      refuse_placeholder(path + ": line " + std::to_string(n), p);
+  }
   try {
     return po::parse_config_file(in, desc, false);
   } catch (const po::error& e) {
@@ -208,8 +236,16 @@ std::vector<std::pair<std::string, std::vector<std::string>>> report_configurati
 po::parsed_options report_options(const std::string& path, const po::options_description& desc) {
   po::parsed_options parsed(&desc);
   for (auto& [key, values] : report_configuration(path)) {
+    std::vector<std::string> texts{key};
+    texts.insert(texts.end(), values.begin(), values.end());
+    for (const std::string& text : texts)
+      if (const std::string p = boost_placeholder_in(text); !p.empty())
+        refuse_placeholder("option '--config-from-report': '" + path + "': key '" + key + "'", p);
     po::option o(key, values);
-    o.original_tokens = values;
+    // As a configuration file's option has them: the key, then the values (a message about the
+    // option names it by its first token: "unrecognised option 'KEY'", not its value).
+    o.original_tokens = {key};
+    o.original_tokens.insert(o.original_tokens.end(), values.begin(), values.end());
     parsed.options.push_back(o);
   }
   return parsed;
@@ -403,6 +439,9 @@ void complete_configuration(parsed_options& p) {
 }  // namespace
 
 parsed_options parse_options(int argc, const char* const* argv) {
+  for (int i = 1; i < argc; ++i)
+    if (const std::string p = boost_placeholder_in(argv[i]); !p.empty())
+      refuse_placeholder("argument '" + std::string(argv[i]) + "'", p);
   po::positional_options_description pos;
   pos.add("firmware", 1);
   const instance_decls decls = discover_instances(argc, argv);

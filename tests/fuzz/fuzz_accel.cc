@@ -14,7 +14,7 @@
 // reaches those bounds; the unit benches check them (test_accelerator, test_cim). Here such an
 // input would spend seconds per execution, so the harness cuts a chain where it comes back to a
 // descriptor it has passed (the `next` word that closes the loop reads 0), keeps the instances
-// small, and keeps an input whose START took more than 0.2 s out of the corpus (it still runs).
+// small, and keeps an input whose START took more than 25 ms out of the corpus (it still runs).
 // EDGEVP_FUZZ_VERBOSE=1 in the environment prints each input's outcome (STATUS, ERR_DESC, ...).
 #include <algorithm>
 #include <array>
@@ -115,7 +115,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto started = std::chrono::steady_clock::now();
   b.wr(test::reg::desc, static_cast<std::uint32_t>(test::sram_base));
   b.wr(test::reg::ctrl, edgevp::accel::ctrl_bits::start | edgevp::accel::ctrl_bits::irq_en);
-  const bool slow = std::chrono::steady_clock::now() - started > std::chrono::milliseconds(200);
+  const bool slow = std::chrono::steady_clock::now() - started > std::chrono::milliseconds(25);
   const std::uint64_t cycles = std::min<std::uint64_t>(b.dev->last_job().cycles, 100'000'000);  // 10 ns each
   sc_core::sc_start(sc_core::sc_time(1, sc_core::SC_MS) +
                     sc_core::sc_time(10.0 * static_cast<double>(cycles), sc_core::SC_NS));

@@ -316,4 +316,49 @@ TEST_F(options, unknown_key_in_a_scenario_names_file_and_key) {
   expect_usage_error({"--scenario", s}, {s, "expect.uarts"});
 }
 
+// ------------------------------------------------------------------ found by fuzzing (tests/fuzz)
+
+// Boost.Program_options fills its messages' placeholders (%canonical_option%, %value%, ...) with
+// what the user wrote for as long as one is left: an option or value holding one made the message
+// loop for ever (fuzz_config: a scenario line `expect.r%canonical_option%egion = active`) or came
+// out garbled. Such text is refused, naming where it is and the placeholder.
+TEST_F(options, boost_message_placeholders_on_the_command_line_are_refused) {
+  expect_usage_error({"--x%canonical_option%=1"}, {"--x%canonical_option%=1", "'%canonical_option%'"});
+  expect_usage_error({"--expect.exit_code=%value%"}, {"'%value%'"});
+  expect_usage_error({"--sram.size", "%original_token%"}, {"'%original_token%'"});
+  expect_usage_error({"--x%option%=1"}, {"'%option%'"});
+  expect_usage_error({"--%prefix%"}, {"'%prefix%'"});
+  expect_usage_error({"%invalid_line%.elf"}, {"'%invalid_line%'"});
+}
+
+TEST_F(options, boost_message_placeholders_in_files_are_refused_naming_the_line) {
+  const std::string s = file("fuzz.cfg", "scenario.firmware = duty_cycle\nexpect.exit_code = 0\n"
+                                         "expect.r%canonical_option%egion = active\n");
+  expect_usage_error({"--scenario", s}, {s + ": line 3", "'%canonical_option%'"});
+  const std::string c = file("c.cfg", "sram.size = 1MiB\n%invalid_line%\n");
+  expect_usage_error({"--config", c}, {c + ": line 2", "'%invalid_line%'"});
+  const std::string v = file("v.cfg", "expect.exit_code = %value%\n");
+  expect_usage_error({"--config", v}, {v + ": line 1", "'%value%'"});
+  const std::string h = file("h.cfg", "[%canonical_option%]\nx = 1\n");
+  expect_usage_error({"--config", h}, {h + ": line 1"});
+  // A percent sign alone is text like any other.
+  const std::string u = file("u.cfg", "scenario.firmware = hello\nexpect.uart = 100% done (50%% of %d)\n");
+  EXPECT_EQ(parse({"--scenario", u}).scenario.uart_lines.at(0), "100% done (50%% of %d)");
+}
+
+TEST_F(options, boost_message_placeholders_in_a_report_are_refused) {
+  const std::string k = file("k.json", R"({"configuration": {"x%canonical_option%": {"value": "1"}}})");
+  expect_usage_error({"--config-from-report", k}, {k, "x%canonical_option%", "'%canonical_option%'"});
+  const std::string v =
+      file("v.json", R"({"configuration": {"expect.exit_code": {"value": "%value%", "origin": "file"}}})");
+  expect_usage_error({"--config-from-report", v}, {v, "expect.exit_code", "'%value%'"});
+}
+
+// A key of a report's configuration that edgevp does not know is named by the key (it was named
+// by its value: "unrecognised option '1'").
+TEST_F(options, unknown_key_in_a_report_names_the_key) {
+  const std::string r = file("r.json", R"({"configuration": {"bogus.key": {"value": "1", "origin": "file"}}})");
+  expect_usage_error({"--config-from-report", r}, {r, "unrecognised option 'bogus.key'"});
+}
+
 }  // namespace
