@@ -14,6 +14,7 @@
 
 #include "models/core/errors.h"
 #include "platform/coverify.h"
+#include "platform/kernel_messages.h"
 #include "platform/options.h"
 #include "platform/power_plot.h"
 #include "platform/power_table.h"
@@ -150,6 +151,8 @@ int run_once(const ep::parsed_options& given) {
     std::fprintf(stderr, "edgevp: internal error: %s\n", e.what());
     return ep::exit_code::internal;
   }
+  if (const std::string repeats = ep::kernel_message_repeats(); !repeats.empty())
+    std::fprintf(stderr, "edgevp: %s\n", repeats.c_str());
   if (!opts.run.quiet)
     print_summary(r);
   else if (r.process_code != 0)  // -q keeps the summary quiet, not why a run failed
@@ -173,8 +176,7 @@ int run_once(const ep::parsed_options& given) {
 }  // namespace
 
 int sc_main(int argc, char* argv[]) {
-  // The kernel's own info messages (trace timescale, "stopped by user") are not for the user.
-  sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  ep::install_kernel_messages();  // to stderr, each once: stdout is the UART's
   ep::parsed_options opts;
   try {
     opts = ep::parse_options(argc, argv);

@@ -402,7 +402,7 @@ run_result simulate(const parsed_options& opts) {
     if (!vcd_staged.make(vcd_path))
       throw std::runtime_error("cannot write VCD file '" + vcd_path + "': no directory for a temporary file");
     vcd = sc_core::sc_create_vcd_trace_file(vcd_staged.base.c_str());
-    vcd->set_time_unit(1, sc_core::SC_NS);
+    vcd->set_time_unit(1, sc_core::SC_PS);  // the kernel's resolution: every instant representable
     sc_core::sc_trace(vcd, top.clint.mtip.signal(), "irq.mtip");
     sc_core::sc_trace(vcd, top.clint.msip.signal(), "irq.msip");
     sc_core::sc_trace(vcd, top.intc.irq.signal(), "irq.meip");
