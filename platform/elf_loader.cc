@@ -47,7 +47,9 @@ class elf_file {
     if (!S_ISREG(st.st_mode)) fail("not a regular file");
     m_size = static_cast<std::uint64_t>(st.st_size);
     if (elf_version(EV_CURRENT) == EV_NONE) fail("libelf initialisation failed");
-    m_elf = elf_begin(m_fd, ELF_C_READ, nullptr);
+    // Mapped, not read: only the pages the segments and tables use are touched (an image padded to
+    // gigabytes costs nothing).
+    m_elf = elf_begin(m_fd, ELF_C_READ_MMAP, nullptr);
     if (m_elf == nullptr) fail(std::string("not a readable ELF file (") + elf_errmsg(-1) + ")");
   }
   ~elf_file() {

@@ -64,24 +64,10 @@ int check_scenario(const ep::parsed_options& o, const ep::run_result& r) {
   } else {
     check(exited, "firmware exits (got: " + r.message + ")");
   }
-  // Expected lines must appear, in order, as whole lines.
-  std::size_t from = 0;
-  for (const std::string& line : s.uart_lines) {
-    std::size_t pos = from;
-    bool found = false;
-    while (pos < r.uart.size()) {
-      const std::size_t eol = r.uart.find('\n', pos);
-      std::string got = r.uart.substr(pos, eol == std::string::npos ? std::string::npos : eol - pos);
-      if (!got.empty() && got.back() == '\r') got.pop_back();
-      pos = eol == std::string::npos ? r.uart.size() : eol + 1;
-      if (got == line) {
-        found = true;
-        break;
-      }
-    }
-    check(found, "uart line \"" + line + "\"");
-    if (found) from = pos;
-  }
+  // Expected lines must appear, in order, as whole lines (platform/uart_expect.h).
+  for (std::size_t i = 0; i < s.uart_lines.size(); ++i)
+    check(i < r.uart_found.size() && r.uart_found[i], "uart line \"" + s.uart_lines[i] + "\"" +
+                                                          (r.uart_overflowed ? " (only the first 16 M matching lines were looked at)" : ""));
   if (s.max_energy)
     check(r.power.total_j <= *s.max_energy, "energy " + ep::format_quantity(r.power.total_j, 'J') +
                                                 " <= " + ep::format_quantity(*s.max_energy, 'J'));
@@ -90,7 +76,7 @@ int check_scenario(const ep::parsed_options& o, const ep::run_result& r) {
                                                       " <= " + ep::format_quantity(*s.max_avg_power, 'W'));
   for (const std::string& name : s.regions) {
     bool found = false;
-    for (const auto& g : r.regions) found = found || g.name == name;
+    for (const auto& g : r.region_totals) found = found || g.name == name;
     check(found, "region \"" + name + "\" closed");
   }
   if (s.max_sim_time)

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <iomanip>
 #include <map>
+#include <tuple>
 #include <memory>
 #include <sstream>
 
@@ -23,6 +24,7 @@
 #include "models/cpu/gdb_server.h"
 #include "platform/output_file.h"
 #include "platform/progress.h"
+#include "platform/uart_expect.h"
 #include "platform/waveview.h"
 #include "platform/soc.h"
 #include "platform/units.h"
@@ -160,15 +162,22 @@ struct open_region {
   core::power::snapshot energy;
 };
 
-// Adds a closed region to the totals of its name.
-void add_to_totals(std::vector<region_total>& totals, const region_record& r, const core::power::snapshot& from,
-                   const core::power::snapshot& to) {
-  auto it = std::find_if(totals.begin(), totals.end(), [&](const region_total& t) { return t.name == r.name; });
-  if (it == totals.end()) {
-    totals.push_back({r.name, 0, 0.0, 0, 0, 0, std::vector<std::int64_t>(to.source_aj.size(), 0),
-                      std::vector<double>(to.source_basis.size(), 0.0)});
-    it = totals.end() - 1;
+// Adds a closed region to the totals of its name (run_result::max_region_names names at most;
+// `index` finds a name's total).
+void add_to_totals(std::vector<region_total>& totals, std::map<std::string, std::size_t>& index,
+                   const region_record& r, const core::power::snapshot& from, const core::power::snapshot& to) {
+  auto found = index.find(r.name);
+  if (found == index.end() && totals.size() >= run_result::max_region_names)
+    found = index.find(run_result::other_regions);
+  if (found == index.end()) {
+    const std::string name = totals.size() + 1 < run_result::max_region_names ? r.name : run_result::other_regions;
+    bool added = false;
+    std::tie(found, added) = index.try_emplace(name, totals.size());
+    if (added)
+      totals.push_back({name, 0, 0.0, 0, 0, 0, std::vector<std::int64_t>(to.source_aj.size(), 0),
+                        std::vector<double>(to.source_basis.size(), 0.0)});
   }
+  region_total* it = &totals[found->second];
   ++it->count;
   it->time_s += r.end_s - r.start_s;
   it->instructions += r.instructions;
@@ -250,7 +259,7 @@ run_result simulate(const parsed_options& opts) {
   const run_options& ro = opts.run;
   run_result res;
 
-  // UART output: stdout or a file; every byte is also kept for scenario checks.
+  // UART output: stdout or a file; every byte also goes to the scenario's line checks.
   // A failed write is remembered (errno at the first) and makes the run exit 74 at its end.
   std::FILE* uart_out = stdout;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> uart_file(nullptr, &std::fclose);
@@ -260,8 +269,9 @@ run_result simulate(const parsed_options& opts) {
     uart_out = uart_file.get();
   }
   int uart_error = 0;
-  auto tx = [&res, uart_out, &uart_error](unsigned char c) {
-    res.uart.push_back(static_cast<char>(c));
+  uart_expectations uart_expect(opts.scenario.uart_lines);
+  auto tx = [&uart_expect, uart_out, &uart_error](unsigned char c) {
+    uart_expect.put(static_cast<char>(c));
     bool ok = std::fputc(c, uart_out) != EOF;
     if (c == '\n') ok = std::fflush(uart_out) == 0 && ok;
     if (!ok && uart_error == 0) uart_error = errno != 0 ? errno : -1;
@@ -343,6 +353,7 @@ run_result simulate(const parsed_options& opts) {
 
   // Firmware-marked regions, with their energy.
   std::vector<open_region> open;
+  std::map<std::string, std::size_t> region_index;  // name -> its total
   top.syscon.on_region = [&](bool begin, const std::string& name, sc_core::sc_time) {
     const sc_core::sc_time now = top.cpu.local_time();
     top.power.checkpoint(now);
@@ -364,8 +375,11 @@ run_result simulate(const parsed_options& opts) {
       const std::uint64_t ops = e.operations[i] - o.energy.operations[i];
       if (ops != 0) r.operations.emplace_back(comps[i]->name(), ops);
     }
-    add_to_totals(res.region_totals, r, o.energy, e);
-    res.regions.push_back(std::move(r));
+    add_to_totals(res.region_totals, region_index, r, o.energy, e);
+    if (res.regions.size() < run_result::max_region_records)
+      res.regions.push_back(std::move(r));
+    else
+      ++res.regions_not_listed;
   };
 
   // Power traces; the CPU's synchronisations drive their sampling.
@@ -595,6 +609,8 @@ run_result simulate(const parsed_options& opts) {
       res.process_code = exit_code::io;
     }
   }
+  res.uart_found = uart_expect.found();
+  res.uart_overflowed = uart_expect.overflowed();
   return res;
 }
 
@@ -671,6 +687,7 @@ std::string write_report(const std::string& path, const parsed_options& opts, co
                        {"energy_by_component_j", comps}, {"operations", ops}});
   }
   j["regions"] = regions;
+  if (r.regions_not_listed > 0) j["regions_not_listed"] = r.regions_not_listed;
   const power_summary& p = r.power;
   j["region_totals"] = region_totals_json(r.region_totals, p);
   nlohmann::ordered_json pj;

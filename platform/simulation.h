@@ -100,8 +100,16 @@ struct run_result {
   int signal = 0;              // for signal: SIGINT or SIGTERM
   std::string message;         // one line describing how the run ended
   std::vector<std::string> output_errors;  // outputs that could not be written (process_code is then 74)
-  std::string uart;            // everything the UART transmitted
+  std::vector<bool> uart_found;  // each of the scenario's expected UART lines (uart_expect.h)
+  bool uart_overflowed = false;  // more matching lines than uart_expectations::max_matches
+  // The first max_region_records closed regions; the rest are counted in regions_not_listed but
+  // still in the totals. The totals keep max_region_names names; regions of any further name are
+  // added to the total named other_regions.
+  static constexpr std::size_t max_region_records = 65536;
+  static constexpr std::size_t max_region_names = 4096;
+  static constexpr const char* other_regions = "(other names)";
   std::vector<region_record> regions;
+  std::uint64_t regions_not_listed = 0;
   std::vector<region_total> region_totals;  // in order of first appearance
   power_summary power;
   struct worn_row {

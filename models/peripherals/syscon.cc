@@ -57,6 +57,11 @@ void syscon::write_exit(std::uint32_t v) {
 }
 
 void syscon::write_region_begin(std::uint32_t addr) {
+  if (m_regions.size() >= max_depth) {
+    SC_REPORT_WARNING(name(), ("REGION_BEGIN: " + std::to_string(max_depth) + " regions are open already: refused").c_str());
+    refuse_access();
+    return;
+  }
   std::string region;
   if (!read_name(addr, region)) {
     refuse_access();

@@ -7,7 +7,8 @@
 //                                 (code << 16) | 0x3333 = exit with code (0..65535);
 //                                 any other value is refused (TLM command error -> access fault)
 //   0x0C    REGION_BEGIN  wo      opens a region named by the NUL-terminated string at the address
-//                                 written (at most 63 characters); regions nest
+//                                 written (at most 63 characters); regions nest, at most
+//                                 max_depth (256) open at once: one more is refused
 //   0x10    REGION_END    wo      closes the innermost open region (value ignored); refused when
 //                                 none is open
 //
@@ -21,6 +22,7 @@
 // address) or has no NUL within 64 bytes is refused.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -54,6 +56,7 @@ class syscon : public core::peripheral {
   static constexpr std::uint32_t exit_pass = 0x5555;
   static constexpr std::uint32_t exit_fail = 0x3333;  // low half; the code is in the high half
   static constexpr unsigned max_name = 63;
+  static constexpr std::size_t max_depth = 256;
 
   core::reg<std::uint32_t> id;       // ID, 0x00, ro, reset cfg.platform_id
   core::reg<std::uint32_t> version;  // VERSION, 0x04, ro, reset cfg.version

@@ -155,6 +155,19 @@ TEST(syscon, region_end_with_nothing_open_is_refused) {
   EXPECT_EQ(b.regions.size(), 2u);
 }
 
+// Firmware that opens regions and never closes them must not grow the model without bound.
+TEST(syscon, at_most_256_regions_are_open_at_once) {
+  bench b;
+  b.put(0, "deep");
+  for (std::size_t i = 0; i < syscon::max_depth; ++i)
+    ASSERT_EQ(b.bus.write32(REGION_BEGIN, 0).status, tlm::TLM_OK_RESPONSE) << i;
+  EXPECT_EQ(b.bus.write32(REGION_BEGIN, 0).status, tlm::TLM_COMMAND_ERROR_RESPONSE);
+  EXPECT_EQ(b.dut.open_regions().size(), syscon::max_depth);
+  EXPECT_EQ(b.regions.size(), syscon::max_depth);
+  EXPECT_EQ(b.bus.write32(REGION_END, 0).status, tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(b.bus.write32(REGION_BEGIN, 0).status, tlm::TLM_OK_RESPONSE);  // room again
+}
+
 TEST(syscon, unreadable_name_is_refused) {
   bench b;
   EXPECT_EQ(b.bus.write32(REGION_BEGIN, 0x10000).status, tlm::TLM_COMMAND_ERROR_RESPONSE);
