@@ -3,11 +3,30 @@
 #include <cerrno>
 #include <cstring>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace edgevp::platform {
 
 std::string output_failure(const std::string& option, const std::string& path, int err) {
   return "cannot write " + option + (path.empty() ? std::string() : " '" + path + "'") + ": " +
          (err > 0 ? std::strerror(err) : "a write failed");
+}
+
+std::string unusable_output(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return "it is a directory";
+    if (::access(path.c_str(), W_OK) != 0) return std::strerror(errno);
+    return "";
+  }
+  if (errno != ENOENT) return std::strerror(errno);
+  const std::size_t slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  if (::stat(dir.c_str(), &st) != 0) return "directory '" + dir + "': " + std::strerror(errno);
+  if (!S_ISDIR(st.st_mode)) return "'" + dir + "' is not a directory";
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) return "directory '" + dir + "': " + std::strerror(errno);
+  return "";
 }
 
 checked_filebuf::int_type checked_filebuf::overflow(int_type c) {

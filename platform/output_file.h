@@ -14,6 +14,11 @@ namespace edgevp::platform {
 // path when PATH is empty).
 std::string output_failure(const std::string& option, const std::string& path, int err);
 
+// "" or why a file could not be created or replaced at PATH (a directory, a missing or unwritable
+// directory, a file without write permission), checked without creating anything: an output that
+// is written only at the end of a run (the report, the power plot) is checked at its start.
+std::string unusable_output(const std::string& path);
+
 // A file buffer that remembers errno at its first failed write.
 class checked_filebuf : public std::filebuf {
  public:

@@ -258,6 +258,16 @@ std::vector<wave_group> power_view(const soc& top) {
 run_result simulate(const parsed_options& opts) {
   const run_options& ro = opts.run;
   run_result res;
+  // Outputs written only at the end are checked before the run: a run is not lost to a path that
+  // could never be written.
+  for (const auto& [option, path] : {std::pair<const char*, const std::string&>{"--report", ro.report},
+                                     {"--power-plot", ro.power_plot}})
+    if (!path.empty())
+      if (const std::string why = unusable_output(path); !why.empty())
+        throw std::runtime_error(std::string("cannot write ") + option + " '" + path + "': " + why);
+  if (!ro.emram_image.empty())
+    if (const std::string why = memory::nv_image_unwritable(ro.emram_image); !why.empty())
+      throw std::runtime_error("cannot write --emram-image '" + ro.emram_image + "' at the end of the run: " + why);
 
   // UART output: stdout or a file; every byte also goes to the scenario's line checks.
   // A failed write is remembered (errno at the first) and makes the run exit 74 at its end.
@@ -483,17 +493,23 @@ run_result simulate(const parsed_options& opts) {
   res.instructions = top.cpu.iss().instret();
   res.cycles = top.cpu.iss().cycles();
   top.power.checkpoint(res.sim_time);
-  if (!ro.emram_image.empty()) memory::save_nv_image_atomic(ro.emram_image, top.emram.data(), top.emram.size());
+  // Outputs that cannot be written are collected: the others and the report are still written.
+  auto output_error = [&res](const std::string& why) {
+    if (!why.empty()) res.output_errors.push_back(why);
+  };
+  if (!ro.emram_image.empty()) {
+    try {
+      memory::save_nv_image_atomic(ro.emram_image, top.emram.data(), top.emram.size());
+    } catch (const memory::nv_image_error& e) {
+      output_error(e.what());
+    }
+  }
   res.emram_row_writes = top.emram_wear->total_row_writes();
   res.emram_rows_over_endurance = top.emram_wear->over_endurance();
   res.emram_endurance = top.emram_wear->endurance();
   res.emram_row_bytes = top.emram_wear->row_bytes();
   for (const auto& w : top.emram_wear->worst(8))
     if (w.count > 0) res.emram_worst_rows.push_back({w.row, opts.soc.emram.base + w.offset, w.count});
-  // Outputs that cannot be written are collected: the others and the report are still written.
-  auto output_error = [&res](const std::string& why) {
-    if (!why.empty()) res.output_errors.push_back(why);
-  };
   try {
     if (power_csv) power_csv->finish(top.power.last_checkpoint());
   } catch (const std::runtime_error&) {

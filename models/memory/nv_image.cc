@@ -2,7 +2,9 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <vector>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -55,7 +57,90 @@ void write_all(int fd, const unsigned char* data, std::uint64_t size, const std:
   }
 }
 
+std::string octal_mode(mode_t m) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(m & 07777));
+  return buf;
+}
+
+// Writes a temporary file beside `path`, syncs it and renames it over `path` (nv_image.h).
+void replace_file(const std::string& path, const unsigned char* data, std::uint64_t size,
+                  const std::function<void(const std::string&)>& before_rename) {
+  static std::atomic<unsigned> serial{0};
+  const std::string tmp =
+      path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(serial.fetch_add(1));
+  fd_guard f{::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666)};
+  if (f.fd < 0) fail_tmp("cannot write eMRAM image", path, tmp, errno);
+  // From here on, any failure removes the temporary file; the old image is untouched.
+  struct tmp_guard {
+    const std::string& name;
+    bool armed = true;
+    ~tmp_guard() {
+      if (armed) ::unlink(name.c_str());
+    }
+  } cleanup{tmp};
+
+  struct stat old {};
+  if (::stat(path.c_str(), &old) == 0 && S_ISREG(old.st_mode)) {
+    if (::fchmod(f.fd, old.st_mode & 07777) != 0) fail_tmp("cannot write eMRAM image", path, tmp, errno);
+  }
+  write_all(f.fd, data, size, path, tmp);
+  if (::fsync(f.fd) != 0) fail_tmp("cannot write eMRAM image (fsync)", path, tmp, errno);
+  if (::close(f.release()) != 0) fail_tmp("cannot write eMRAM image (close)", path, tmp, errno);
+  if (before_rename) before_rename(tmp);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) fail_tmp("cannot replace eMRAM image", path, tmp, errno);
+  cleanup.armed = false;
+
+  // Make the rename durable. The new image is in place already: a failure here is still reported,
+  // because after a power cut the directory could show the old one.
+  const std::string dir = directory_of(path);
+  fd_guard d{::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
+  if (d.fd < 0) fail("cannot sync the directory of eMRAM image", path, errno);
+  if (::fsync(d.fd) != 0 && errno != EINVAL) fail("cannot sync the directory of eMRAM image", path, errno);
+}
+
 }  // namespace
+
+std::string nv_image_target(const std::string& path) {
+  std::string p = path;
+  for (int hops = 0; hops < 40; ++hops) {
+    struct stat st {};
+    if (::lstat(p.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return p;
+    std::vector<char> buf(static_cast<std::size_t>(st.st_size > 0 ? st.st_size : 4095) + 1);
+    const ssize_t n = ::readlink(p.c_str(), buf.data(), buf.size());
+    if (n < 0) fail("cannot follow the link of eMRAM image", p, errno);
+    const std::string target(buf.data(), static_cast<std::size_t>(n));
+    p = !target.empty() && target[0] == '/' ? target : directory_of(p) + "/" + target;
+  }
+  fail("cannot follow the link of eMRAM image", path, ELOOP);
+}
+
+std::string nv_image_unwritable(const std::string& path) {
+  std::string target;
+  try {
+    target = nv_image_target(path);
+  } catch (const nv_image_error& e) {
+    return e.what();
+  }
+  const std::string via = target == path ? "" : " (the link's target '" + target + "')";
+  struct stat st {};
+  if (::stat(target.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return "it is a directory" + via;
+    if (!S_ISREG(st.st_mode)) return "it is not a regular file" + via;
+    if ((st.st_mode & 0222) == 0)
+      return "it is read-only (mode " + octal_mode(st.st_mode) + ")" + via +
+             ": make it writable to let the run write it back, or give a copy";
+  } else if (errno != ENOENT) {
+    return std::strerror(errno) + via;
+  }
+  const std::string dir = directory_of(target);
+  struct stat ds {};
+  if (::stat(dir.c_str(), &ds) != 0) return "its directory '" + dir + "': " + std::strerror(errno);
+  if (!S_ISDIR(ds.st_mode)) return "'" + dir + "' is not a directory";
+  if (::access(dir.c_str(), W_OK | X_OK) != 0)
+    return "its directory '" + dir + "' is not writable (" + std::strerror(errno) + ")";
+  return "";
+}
 
 std::vector<unsigned char> load_nv_image(const std::string& path, std::uint64_t size,
                                          unsigned char erased_value) {
@@ -96,37 +181,15 @@ void save_nv_image_atomic(const std::string& path, const std::vector<unsigned ch
 
 void save_nv_image_atomic(const std::string& path, const unsigned char* data, std::uint64_t size,
                           const std::function<void(const std::string&)>& before_rename) {
-  static std::atomic<unsigned> serial{0};
-  const std::string tmp =
-      path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(serial.fetch_add(1));
-  fd_guard f{::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666)};
-  if (f.fd < 0) fail_tmp("cannot write eMRAM image", path, tmp, errno);
-  // From here on, any failure removes the temporary file; the old image is untouched.
-  struct tmp_guard {
-    const std::string& name;
-    bool armed = true;
-    ~tmp_guard() {
-      if (armed) ::unlink(name.c_str());
-    }
-  } cleanup{tmp};
-
-  struct stat old {};
-  if (::stat(path.c_str(), &old) == 0 && S_ISREG(old.st_mode)) {
-    if (::fchmod(f.fd, old.st_mode & 07777) != 0) fail_tmp("cannot write eMRAM image", path, tmp, errno);
+  const std::string& given = path;
+  const std::string target = nv_image_target(given);
+  {
+    struct stat st {};
+    if (::stat(target.c_str(), &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0222) == 0)
+      throw nv_image_error("cannot write eMRAM image '" + given + "': it is read-only (mode " + octal_mode(st.st_mode) +
+                           "); the old image is kept");
   }
-  write_all(f.fd, data, size, path, tmp);
-  if (::fsync(f.fd) != 0) fail_tmp("cannot write eMRAM image (fsync)", path, tmp, errno);
-  if (::close(f.release()) != 0) fail_tmp("cannot write eMRAM image (close)", path, tmp, errno);
-  if (before_rename) before_rename(tmp);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) fail_tmp("cannot replace eMRAM image", path, tmp, errno);
-  cleanup.armed = false;
-
-  // Make the rename durable. The new image is in place already: a failure here is still reported,
-  // because after a power cut the directory could show the old one.
-  const std::string dir = directory_of(path);
-  fd_guard d{::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
-  if (d.fd < 0) fail("cannot sync the directory of eMRAM image", path, errno);
-  if (::fsync(d.fd) != 0 && errno != EINVAL) fail("cannot sync the directory of eMRAM image", path, errno);
+  replace_file(target, data, size, before_rename);
 }
 
 }  // namespace edgevp::memory

@@ -18,6 +18,12 @@
 //                         On an error before the rename the temporary file is removed and <path>
 //                         is untouched. A process killed before the rename leaves a stale
 //                         <path>.tmp.* behind (never read; safe to delete).
+//                         A symbolic link is followed: the file it names is replaced (in its own
+//                         directory) and the link stays a link. An image without write permission
+//                         (no w bit, whoever runs) is not replaced: an error.
+//   nv_image_unwritable   why save_nv_image_atomic would fail before writing a byte (the
+//                         directory missing or not writable, the image read-only or not a regular
+//                         file), or "": a run checks this before it starts, not after.
 //
 // Errors are nv_image_error (a std::runtime_error); the message names the file and says why
 // (sizes, or strerror).
@@ -41,6 +47,13 @@ inline constexpr unsigned char nv_erased_value = 0xFF;
 // The image at `path`, `size` bytes (size > 0).
 std::vector<unsigned char> load_nv_image(const std::string& path, std::uint64_t size,
                                          unsigned char erased_value = nv_erased_value);
+
+// The file a path names once its symbolic links are followed (the path itself when it is none;
+// a link to a missing file gives that file's path). Throws nv_image_error on a link loop.
+std::string nv_image_target(const std::string& path);
+
+// "" or why `path` cannot be saved to (see above), e.g. "it is read-only (mode 0444)".
+std::string nv_image_unwritable(const std::string& path);
 
 // Atomically replaces the image at `path` with `bytes` (see above). `before_rename`, when set, is
 // called with the temporary file's path once it is written and synced, just before the rename:

@@ -24,6 +24,8 @@ namespace {
 
 using edgevp::memory::load_nv_image;
 using edgevp::memory::nv_image_error;
+using edgevp::memory::nv_image_target;
+using edgevp::memory::nv_image_unwritable;
 using edgevp::memory::save_nv_image_atomic;
 
 // A fresh directory per test, removed (with its files) at the end.
@@ -179,6 +181,51 @@ TEST(nv_image, save_keeps_the_permission_bits) {
   struct stat st {};
   ASSERT_EQ(::stat(img.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 07777, 0640u);
+}
+
+// A symbolic link is followed: the file it names is replaced and the link stays (it was replaced
+// by a regular file).
+TEST(nv_image, save_through_a_link_replaces_its_target_and_keeps_the_link) {
+  temp_dir d;
+  const std::string target = d.file("real.bin");
+  const std::string link = d.file("link.bin");
+  ASSERT_EQ(::symlink("real.bin", link.c_str()), 0);
+  EXPECT_EQ(nv_image_target(link), d.path + "/real.bin");
+  save_nv_image_atomic(link, pattern(64, 2));  // dangling: the target is created
+  save_nv_image_atomic(link, pattern(64, 3));
+  struct stat st {};
+  ASSERT_EQ(::lstat(link.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISLNK(st.st_mode));
+  EXPECT_EQ(read_raw(target), pattern(64, 3));
+  EXPECT_EQ(nv_image_target(target), target);
+}
+
+TEST(nv_image, a_link_loop_is_an_error) {
+  temp_dir d;
+  ASSERT_EQ(::symlink("b.bin", d.file("a.bin").c_str()), 0);
+  ASSERT_EQ(::symlink("a.bin", d.file("b.bin").c_str()), 0);
+  EXPECT_THROW(nv_image_target(d.file("a.bin")), nv_image_error);
+  EXPECT_NE(nv_image_unwritable(d.file("a.bin")).find("Too many levels of symbolic links"), std::string::npos);
+}
+
+// An image without write permission bits is never replaced, whoever runs (root may write anything).
+TEST(nv_image, a_read_only_image_is_not_replaced) {
+  temp_dir d;
+  const std::string img = d.file("ro.bin");
+  write_raw(img, pattern(64, 4));
+  ASSERT_EQ(::chmod(img.c_str(), 0444), 0);
+  EXPECT_NE(nv_image_unwritable(img).find("it is read-only (mode 0444)"), std::string::npos) << nv_image_unwritable(img);
+  EXPECT_THROW(save_nv_image_atomic(img, pattern(64, 5)), nv_image_error);
+  EXPECT_EQ(read_raw(img), pattern(64, 4));
+  EXPECT_EQ(d.files().size(), 1u);  // no temporary left
+}
+
+TEST(nv_image, unwritable_names_a_missing_directory_and_accepts_a_new_file) {
+  temp_dir d;
+  EXPECT_NE(nv_image_unwritable(d.file("nope") + "/e.bin").find("its directory '" + d.file("nope") + "'"),
+            std::string::npos);
+  EXPECT_EQ(nv_image_unwritable(d.file("new.bin")), "");
+  EXPECT_EQ(nv_image_unwritable(d.path), "it is a directory");
 }
 
 TEST(nv_image, save_into_a_missing_directory_is_an_error_naming_the_file) {
