@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -26,6 +27,53 @@ std::string hex(std::uint64_t v) {
   char b[24];
   std::snprintf(b, sizeof(b), "0x%llx", static_cast<unsigned long long>(v));
   return b;
+}
+
+// SIGINT, SIGTERM and SIGHUP while the runs go: the run in progress is stopped as a plain run
+// is (the child's own handlers write its outputs), the next is not started, and coverify ends
+// with 128 + the signal. Each run is its own process group, so a terminal's ^C reaches it once,
+// through this forwarding, not twice (a second signal would kill it without its outputs).
+volatile std::sig_atomic_t caught_signal = 0;
+volatile pid_t forward_to = 0;
+
+void on_signal(int sig) {
+  if (caught_signal == 0) caught_signal = sig;
+  if (forward_to > 0) ::kill(forward_to, sig == SIGHUP ? SIGTERM : sig);
+}
+
+class forwarded_signals {
+ public:
+  forwarded_signals() {
+    caught_signal = 0;
+    forward_to = 0;
+    struct sigaction sa {};
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    for (int i = 0; i < 3; ++i)  // a signal ignored on entry (nohup) stays ignored
+      if (::sigaction(signals[i], nullptr, &m_old[i]) == 0 && m_old[i].sa_handler != SIG_IGN)
+        ::sigaction(signals[i], &sa, nullptr);
+  }
+  forwarded_signals(const forwarded_signals&) = delete;
+  forwarded_signals& operator=(const forwarded_signals&) = delete;
+  ~forwarded_signals() { restore(); }
+  // In the child: the dispositions edgevp was started with, before the run installs its own.
+  void restore() {
+    for (int i = 0; i < 3; ++i) ::sigaction(signals[i], &m_old[i], nullptr);
+  }
+
+ private:
+  static constexpr int signals[3] = {SIGINT, SIGTERM, SIGHUP};
+  struct sigaction m_old[3] = {};
+};
+
+const char* signal_name(int sig) {
+  switch (sig) {
+    case SIGINT: return "SIGINT";
+    case SIGTERM: return "SIGTERM";
+    case SIGHUP: return "SIGHUP";
+    default: return "a signal";
+  }
 }
 
 // Each run's output files: "run.json" -> "run.tlm.json"; "trace" -> "trace.tlm".
@@ -189,7 +237,9 @@ int coverify(const parsed_options& opts, const std::function<int(const parsed_op
   int codes[2] = {0, 0};
   std::string paths[2];
   const char* impls[2] = {"tlm", "rtl"};
-  for (int i = 0; i < 2; ++i) {
+  forwarded_signals signals;
+  int runs = 0;
+  for (int i = 0; i < 2 && caught_signal == 0; ++i, ++runs) {
     parsed_options o = opts;
     o.run.coverify.clear();
     for (accel::instance& a : o.soc.accels)
@@ -205,15 +255,31 @@ int coverify(const parsed_options& opts, const std::function<int(const parsed_op
     const pid_t pid = ::fork();
     if (pid < 0) throw std::runtime_error("coverify: cannot start a run (fork failed)");
     if (pid == 0) {
+      ::setpgid(0, 0);
+      signals.restore();
       const int code = run_once(o);
       std::fflush(stdout);
       std::fflush(stderr);
       ::_exit(code);
     }
+    ::setpgid(pid, pid);  // (both sides: whichever runs first)
+    forward_to = pid;
+    if (caught_signal != 0) ::kill(pid, caught_signal == SIGHUP ? SIGTERM : caught_signal);  // before forward_to was set
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0) {
     }
+    forward_to = 0;
     codes[i] = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+  }
+  if (caught_signal != 0) {
+    const int sig = caught_signal;
+    if (!temp_dir.empty()) {
+      for (const std::string& p : paths) std::remove(p.c_str());
+      ::rmdir(temp_dir.c_str());
+    }
+    std::fprintf(stderr, "coverify: %s: stopped by %s during the %s run (its outputs are written): not compared\n",
+                 block.c_str(), signal_name(sig), impls[runs > 0 ? runs - 1 : 0]);
+    return 128 + sig;
   }
 
   // A run that could not start (a usage, firmware or configuration error, already reported by the
