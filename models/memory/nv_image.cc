@@ -125,8 +125,7 @@ std::string nv_image_unwritable(const std::string& path) {
   const std::string via = target == path ? "" : " (the link's target '" + target + "')";
   struct stat st {};
   if (::stat(target.c_str(), &st) == 0) {
-    if (S_ISDIR(st.st_mode)) return "it is a directory" + via;
-    if (!S_ISREG(st.st_mode)) return "it is not a regular file" + via;
+    if (!S_ISREG(st.st_mode)) return "";  // a directory, a FIFO, ...: load_nv_image refuses it, as an input
     if ((st.st_mode & 0222) == 0)
       return "it is read-only (mode " + octal_mode(st.st_mode) + ")" + via +
              ": make it writable to let the run write it back, or give a copy";

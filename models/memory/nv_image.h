@@ -22,8 +22,9 @@
 //                         directory) and the link stays a link. An image without write permission
 //                         (no w bit, whoever runs) is not replaced: an error.
 //   nv_image_unwritable   why save_nv_image_atomic would fail before writing a byte (the
-//                         directory missing or not writable, the image read-only or not a regular
-//                         file), or "": a run checks this before it starts, not after.
+//                         directory missing or not writable, the image read-only), or "": a run
+//                         checks this before it starts, not after. (A path that is not a regular
+//                         file is load_nv_image's to refuse, as an input.)
 //
 // Errors are nv_image_error (a std::runtime_error); the message names the file and says why
 // (sizes, or strerror).
