@@ -2,14 +2,14 @@
 # CIM efficiency against the published figures it is calibrated to (CALIBRATION.md, reference
 # scenarios 1 and 2):
 #   bench/cim_tops.sh [BUILD_DIR]
-# Three runs of the simulator with --report:
-#   (a) the default SoC (cim0 = cim-digital 256x256, cim1 = cim-analog 256x256, 8-bit DAC/ADC)
-#       running cim_peak: the whole array programmed, then per precision a chain of MVMs over all
-#       rows and columns (full utilisation), each precision in a region "cim<i>.peak_i<in>w<w>";
-#   (a') the same with the analog array's inputs bit-serial (--cim1.dac_bits=1: one MVM and one
-#       ADC conversion per input bit, as RRAM macros apply multi-bit inputs);
-#   (b) a DIANA-like analog array (cim1: 1152 x 512, 6-bit ADC, 8-bit DAC) running cim_peak; DIANA's
-#       analog core is SRAM-based, so the RRAM cells' read current is off (--cim1.power.cell_read=0);
+# Four runs of the simulator with --report:
+#   (a) the default SoC (cim0 = cim-digital 256x256, cim1 = cim-analog 256x256: the 22 nm 8-Mb
+#       RRAM macro of JSSC 2023, 8-bit DAC/ADC, dc-free readout, 8 rows per conversion) running
+#       cim_peak: the whole array programmed, then per precision a chain of MVMs over all rows and
+#       columns (full utilisation), each precision in a region "cim<i>.peak_i<in>w<w>";
+#   (a') configs/neurram.cfg: a NeuRRAM-like core (bit-serial inputs, 6-bit ADC, current readout)
+#       running cim_peak;
+#   (b) configs/diana.cfg: DIANA's analog core (1152 x 512 SRAM cells, 6-bit ADC) running cim_peak;
 #   (c) cim_mvm on the default SoC (small 64 x 32 tiles, checked against the CPU: a real,
 #       mostly idle, workload).
 # Per peak region it prints:
@@ -20,12 +20,12 @@
 #   system TOPS/W = operations / all the energy of the region: the host waiting in WFI (clock
 #                   running), SRAM reads and writes of the DMA, interconnect transfers, every
 #                   block's leakage, the other accelerator's leakage;
-#   published     = the figure the defaults are calibrated to, and modelled macro / published:
-#                   digital i4w4 254 and i8w8 63 TOPS/W (Fujiwara et al., ISSCC 2022; i4w8 and
-#                   i8w4 have no published figure: the model takes the geometric mean);
-#                   analog 256x256 i8w8 21.6 TOPS/W (22 nm 8 Mb RRAM macro, 8b/8b, JSSC 2023),
-#                   i4w4 ~40 TOPS/W (NeuRRAM, 4-bit weights); DIANA-like i7w2 600 TOPS/W peak
-#                   (DIANA, 7b in / ternary w / 6b out, ISSCC 2022).
+#   published     = the figure each run is calibrated to, and modelled macro / published:
+#                   (a) digital i4w4 254 and i8w8 63 TOPS/W (Fujiwara et al., ISSCC 2022; i4w8 and
+#                   i8w4 have no published figure: the model takes the geometric mean); analog
+#                   i8w8 21.6 TOPS/W (22 nm 8 Mb RRAM macro, 8b/8b/19b, JSSC 2023); (a') i4w4
+#                   ~40 TOPS/W (NeuRRAM, 4-bit weights); (b) i7w2 600 TOPS/W peak (DIANA, 7b in /
+#                   ternary w / 6b out, ISSCC 2022). Other precisions of a run have no figure.
 # Then where the energy of one region goes (scenario 2, "peak vs end-to-end"): accelerator, CPU
 # instructions, CPU clock while waiting, SRAM, interconnect, leakage of all blocks, the rest; and
 # for (c) the end-to-end TOPS/W of the whole cim_mvm run (all accelerators' operations / total
@@ -41,7 +41,7 @@ for app in cim_peak cim_mvm; do
   [ -f "$fw/$app.elf" ] || { echo "$fw/$app.elf missing: build the firmware" >&2; exit 2; }
 done
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-diana=(--cim1.rows=1152 --cim1.cols=512 --cim1.adc_bits=6 --cim1.dac_bits=8 --cim1.power.cell_read=0)
+src=$(cd "$(dirname "$0")/.." && pwd)
 
 run() {  # label, elf, expected last line, options...
   local label=$1 elf=$2 ok=$3; shift 3
@@ -51,14 +51,14 @@ run() {  # label, elf, expected last line, options...
   grep -q "$ok" "$tmp/$label.txt" || { echo "run '$label': no '$ok'" >&2; cat "$tmp/$label.txt" >&2; exit 1; }
 }
 run peak "$fw/cim_peak.elf" "cim_peak: ok"
-run serial "$fw/cim_peak.elf" "cim_peak: ok" --cim1.dac_bits=1
-run diana "$fw/cim_peak.elf" "cim_peak: ok" "${diana[@]}"
+run neurram "$fw/cim_peak.elf" "cim_peak: ok" --config "$src/configs/neurram.cfg"
+run diana "$fw/cim_peak.elf" "cim_peak: ok" --config "$src/configs/diana.cfg"
 run mvm "$fw/cim_mvm.elf" "cim_mvm: ok"
 
 /usr/bin/python3 - "$tmp" <<'PY'
 import json, re, sys
 d = sys.argv[1]
-rep = {k: json.load(open(f"{d}/{k}.json")) for k in ("peak", "serial", "diana", "mvm")}
+rep = {k: json.load(open(f"{d}/{k}.json")) for k in ("peak", "neurram", "diana", "mvm")}
 
 def comp_name(names, inst):
     """The power component of instance `inst` (e.g. cim0) among `names`."""
@@ -73,18 +73,19 @@ def accel(r, inst):
             return a
     raise SystemExit(f"no accelerator {inst} in the report")
 
-PUB = {  # (kind, rows x cols or None for any, precision): (TOPS/W, source)
-    ("cim-digital", None, "i4w4"): (254.0, "Fujiwara ISSCC'22, 4b"),
-    ("cim-digital", None, "i8w8"): (63.0, "Fujiwara ISSCC'22, 8b"),
-    ("cim-analog", "256x256", "i8w8"): (21.6, "22nm RRAM macro 8b/8b (band 11.9-195.7)"),
-    ("cim-analog", "256x256", "i4w4"): (40.0, "NeuRRAM ~40, 4b w"),
-    ("cim-analog", "1152x512", "i7w2"): (600.0, "DIANA peak 7b/tern/6b"),
+PUB = {  # (run, kind, precision): (TOPS/W, source)
+    ("peak", "cim-digital", "i4w4"): (254.0, "Fujiwara ISSCC'22, 4b"),
+    ("peak", "cim-digital", "i8w8"): (63.0, "Fujiwara ISSCC'22, 8b"),
+    ("peak", "cim-analog", "i8w8"): (21.6, "22nm 8Mb RRAM macro 8b/8b/19b, JSSC'23"),
+    ("neurram", "cim-analog", "i4w4"): (40.0, "NeuRRAM ~40, 4b w"),
+    ("diana", "cim-analog", "i7w2"): (600.0, "DIANA peak 7b/tern/6b"),
 }
 
-def published(kind, shape, prec):
-    return PUB.get((kind, shape, prec)) or PUB.get((kind, None, prec))
+def published(run, kind, prec):
+    return PUB.get((run, kind, prec))
 
-def peak_rows(r, only=None):
+def peak_rows(run, only=None):
+    r = rep[run]
     rows = []
     for g in r["regions"]:
         m = re.fullmatch(r"(cim\d+)\.peak_(i\d+w\d+)", g["name"])
@@ -97,7 +98,7 @@ def peak_rows(r, only=None):
         ops = g["operations"].get(c, 0)
         acc_j = g["energy_by_component_j"][c]
         dur = g["end_s"] - g["start_s"]
-        rows.append(dict(region=g["name"], inst=inst, kind=a["kind"], shape=shape, prec=prec, ops=ops,
+        rows.append(dict(run=run, region=g["name"], inst=inst, kind=a["kind"], shape=shape, prec=prec, ops=ops,
                          acc_j=acc_j, dur=dur, total_j=g["energy_j"], g=g, r=r))
     return rows
 
@@ -111,7 +112,7 @@ def table(title, rows):
         macro = x["ops"] / x["acc_j"] / 1e12
         system = x["ops"] / x["total_j"] / 1e12
         gops = x["ops"] / x["dur"] / 1e9
-        p = published(x["kind"], x["shape"], x["prec"])
+        p = published(x["run"], x["kind"], x["prec"])
         pub = f"{p[0]:9.1f} {macro / p[0]:6.2f}  {p[1]}" if p else f"{'-':>9s} {'-':>6s}"
         print(f"  {x['region']:16s} {x['kind']:11s} {x['shape']:8s} {x['ops']:11d} {x['acc_j'] * 1e9:9.2f} {macro:7.1f}"
               f" {gops:8.1f} {x['total_j'] * 1e9:10.2f} {system:7.2f} {pub}")
@@ -162,14 +163,14 @@ def breakdown(x):
           f"{sum(parts.values()) * 1e9:10.3f} nJ")
     print()
 
-a = peak_rows(rep["peak"])
-s = peak_rows(rep["serial"], only={"cim1"})
-b = peak_rows(rep["diana"], only={"cim1"})
+a = peak_rows("peak")
+s = peak_rows("neurram", only={"cim1"})
+b = peak_rows("diana", only={"cim1"})
 table("(a) default SoC, cim_peak: full array, 256 vectors per precision (4 chained MVMs of 64), int8 out", a)
-table("(a') analog with bit-serial inputs (--cim1.dac_bits=1), cim_peak", s)
-table("(b) DIANA-like analog cim1 (--cim1.rows=1152 --cim1.cols=512 --cim1.adc_bits=6 --cim1.power.cell_read=0), cim_peak", b)
+table("(a') NeuRRAM-like cim1 (configs/neurram.cfg: bit-serial inputs, 6-bit ADC, current readout), cim_peak", s)
+table("(b) DIANA's analog core as cim1 (configs/diana.cfg: 1152x512 SRAM cells, 6-bit ADC), cim_peak", b)
 for x in a + b:
-    if (x["kind"], x["prec"], x["shape"]) in (("cim-digital", "i4w4", "256x256"), ("cim-analog", "i7w2", "1152x512")):
+    if (x["run"], x["kind"], x["prec"]) in (("peak", "cim-digital", "i4w4"), ("diana", "cim-analog", "i7w2")):
         breakdown(x)
 
 m = rep["mvm"]

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstring>
 #include <random>
+#include <map>
 #include <vector>
 
 #include "models/accelerators/cim/cim.h"
@@ -380,6 +381,8 @@ TEST(cim_analog, noise_off_equals_the_ideal_quantised_computation_with_clipping)
 TEST(cim_analog, inputs_wider_than_the_dac_go_in_slices_each_with_its_adc_conversion) {
   instance i = analog(0, 0);
   i.params.set("dac_bits", edgevp::core::param_value::of(std::uint64_t{1}));  // bit-serial inputs
+  // One conversion per column and slice (whole columns; row groups only multiply the count).
+  i.params.set("rows_per_conversion", edgevp::core::param_value::of(std::uint64_t{0}));
   cim_fixture f(i);
   const unsigned rows = 64, cols = 16;
   const auto w = random_bytes(std::size_t{rows} * cols, 21);
@@ -518,6 +521,8 @@ TEST(cim_analog, weights_survive_power_off_and_endurance_is_counted) {
   EXPECT_EQ(over, 64.0);
 }
 
+// The default macro (the JSSC 2023 8-Mb RRAM macro): 8 rows per conversion, a dc-free readout,
+// ZigZag's terms and the fitted periphery per conversion (docs/models/cim.md).
 TEST(cim_analog, periphery_energy_follows_the_zigzag_model) {
   cim_fixture f(analog(0, 0));
   f.load(random_bytes(256 * 256, 9), 0, 256, 0, 256, 8);
@@ -532,26 +537,66 @@ TEST(cim_analog, periphery_energy_follows_the_zigzag_model) {
   f.mvm(a, random_bytes(512, 10));
   f.b.monitor.checkpoint(sc_core::sc_time_stamp());
   const double v2 = 0.8 * 0.8, fF = 1e-15;
-  for (const auto& s : f.b.dev->power().sources()) {
-    if (s.name == "adc") {
-      EXPECT_EQ(s.events, 2u * 256);
-      EXPECT_NEAR(s.value.value(), (100 * fF * 8 + 0.001 * fF * 65536) * v2, 1e-18);
-    }
-    if (s.name == "dac") {
-      EXPECT_EQ(s.events, 2u * 256 * 8);
-      EXPECT_NEAR(s.value.value(), 50 * fF * v2, 1e-20);
-    }
-    if (s.name == "cell") {
-      EXPECT_EQ(s.events, 2u * 256 * 256 * 8);
-    }
-    if (s.name == "cell_read") {
-      EXPECT_EQ(s.events, 2u * 256 * 256);
-      EXPECT_NEAR(s.value.value(), 39.26e-6 / 2 * 0.2 * 0.2 * 14.4e-9, 1e-20);
-    }
-    if (s.name == "write") {
-      EXPECT_EQ(s.events, 2u * 256 * 256 * 4);  // both cells, 4 verify iterations
-    }
-  }
+  const std::uint64_t conversions = 2u * 256 * 32;  // 2 vectors x 256 columns x 32 groups of 8 rows
+  std::map<std::string, std::pair<std::uint64_t, double>> got;
+  for (const auto& s : f.b.dev->power().sources()) got[s.name] = {s.events, s.value.value()};
+  EXPECT_EQ(got["adc"].first, conversions);
+  EXPECT_NEAR(got["adc"].second, (100 * fF * 8 + 0.001 * fF * 65536) * v2, 1e-18);
+  EXPECT_EQ(got["periphery"].first, conversions);
+  EXPECT_NEAR(got["periphery"].second, 203.7 * fF * v2, 1e-20);
+  EXPECT_EQ(got["dac"].first, 2u * 256 * 8);
+  EXPECT_NEAR(got["dac"].second, 50 * fF * v2, 1e-20);
+  EXPECT_EQ(got["row_drive"].first, 0u);  // 8-bit slices: the DAC drives the rows
+  EXPECT_EQ(got["cell"].first, 2u * 256 * 256 * 8);
+  EXPECT_EQ(got["mult"].first, 2u * 256 * 256 * 8);
+  EXPECT_EQ(got["mult"].second, 0.0);  // RRAM: no multiplying gate
+  EXPECT_EQ(got["cell_read"].first, 2u * 256 * 256);
+  EXPECT_EQ(got["cell_read"].second, 0.0);  // dc-free readout
+  // The tree adding 32 codes of 8 bits: 32 x 9 - (8 + 5 + 1) = 274 full adders per column.
+  EXPECT_EQ(got["adder"].first, 2u * 256 * 274);
+  EXPECT_NEAR(got["adder"].second, 4.2 * fF * v2, 1e-20);
+  // Registers: 256 inputs of 8 bits, and each conversion's 8-bit code.
+  EXPECT_EQ(got["register"].first, 2u * (256 * 8 + 256 * 32 * 8));
+  EXPECT_EQ(got["write"].first, 2u * 256 * 256 * 4);  // both cells, 4 verify iterations
+  // The calibration: 21.6 TOPS/W for the events of a full-array MVM (leakage aside).
+  double joules = 0;
+  for (const auto& [name, ev] : got)
+    if (name != "write") joules += static_cast<double>(ev.first) * ev.second;
+  EXPECT_NEAR(2.0 * 2 * 256 * 256 / joules / 1e12, 21.6, 0.05);
+}
+
+// Bit-serial inputs drive the wordlines instead of the DAC; the slices are added in accumulators;
+// a current readout charges the cells' read energy per slice; one conversion per column with
+// rows_per_conversion = 0.
+TEST(cim_analog, bit_serial_current_readout_counts_per_slice) {
+  instance inst = analog(0, 0);
+  inst.params.set("dac_bits", edgevp::core::param_value::of(std::uint64_t{1}));
+  inst.params.set("adc_bits", edgevp::core::param_value::of(std::uint64_t{6}));
+  inst.params.set("readout", edgevp::core::param_value::of_text(edgevp::core::param_type::choice, "current"));
+  inst.params.set("rows_per_conversion", edgevp::core::param_value::of(std::uint64_t{0}));
+  cim_fixture f(inst);
+  f.load(random_bytes(256 * 256, 9), 0, 256, 0, 256, 4);
+  mvm_args a;
+  a.rows = 256;
+  a.cols = 256;
+  a.batch = 1;
+  a.in_stride = 256;
+  a.out_stride = 256;
+  a.in_bits = 4;
+  a.adc_shift = 4;
+  f.mvm(a, random_bytes(256, 11));
+  f.b.monitor.checkpoint(sc_core::sc_time_stamp());
+  const double v2 = 0.8 * 0.8, fF = 1e-15;
+  std::map<std::string, std::pair<std::uint64_t, double>> got;
+  for (const auto& s : f.b.dev->power().sources()) got[s.name] = {s.events, s.value.value()};
+  EXPECT_EQ(got["adc"].first, 256u * 4);  // one conversion per column and slice
+  EXPECT_EQ(got["dac"].first, 0u);
+  EXPECT_EQ(got["row_drive"].first, 256u * 4);
+  EXPECT_NEAR(got["row_drive"].second, 0.35 * fF * 2 * 256 * v2, 1e-20);
+  EXPECT_EQ(got["cell_read"].first, 256u * 256 * 4);
+  EXPECT_NEAR(got["cell_read"].second, 39.26e-6 / 2 * 0.2 * 0.2 * 14.4e-9, 1e-20);
+  EXPECT_EQ(got["adder"].first, 256u * 4 * (4 + 6 + 4));  // shift-add: in + B + w bits per slice
+  EXPECT_EQ(got["register"].first, 256u * 4 + 256u * 4 * 6 + 256u * 4 * (4 + 6 + 4));
 }
 
 }  // namespace

@@ -1,6 +1,26 @@
 // Analog RRAM CIM: weights as differential conductance pairs with programming noise (CrossSim's
 // RRAM_Wan fit) and read noise, DAC inputs, ADC outputs; periphery energy after ZigZag's imc model.
 // All randomness comes from the instance's seed: runs are reproducible bit for bit.
+//
+// Energy per MVM of R active rows and C columns, its inputs in P slices (P = ceil(in_bits /
+// dac_bits)), read in G row groups per column (G = ceil(R / rows_per_conversion); 1 when 0),
+// K = C x G x P conversions (docs/models/cim.md, "Energy and calibration"):
+//   dac        R x slice bits, slices wider than 1 bit      50 fF V^2            ZigZag
+//   row_drive  R per 1-bit slice (the wordline)             0.35 fF x 2C V^2     ZigZag wl_cap
+//   cell       R x C x weight bits x P (bitlines)           0.35 fF V^2          ZigZag
+//   mult       as cell: an SRAM cell's multiplying gate    0 (RRAM: none)       ZigZag
+//   enable     R x C x P: an SRAM cell's enable line       0 (RRAM: none)       ZigZag (AnIA)
+//   cell_read  R x C x P: the cells' read current          readout = current: g_max/2 v_read^2
+//                                                          mvm_time; dc-free: 0
+//   adc        K                                           (100 fF B + 0.001 fF 4^B) V^2  ZigZag
+//   adder      full-adder operations: the tree adding a column's G group codes, and the shift-add
+//              of P slices                                 4.2 fF V^2           ZigZag
+//   register   flip-flop bits written: inputs, each conversion's code, the slice accumulators
+//                                                          2.1 fF V^2           ZigZag dff_cap
+//   periphery  K: the readout's and the core's own circuits that ZigZag's terms leave out; the one
+//              fitted term (U), fitted to the default macro's published 21.6 TOPS/W
+// The functional model sums a whole column and quantises once: row groups are counted, not
+// quantised apart (exact for the default macro, whose 19-bit group readouts lose nothing).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -75,6 +95,7 @@ class cim_analog final : public cim {
         m_iterations(inst.integer("verify_iterations")),
         m_endurance(inst.integer("endurance")),
         m_v_read(inst.real("v_read")),
+        m_rows_per_conversion(static_cast<unsigned>(inst.integer("rows_per_conversion"))),
         m_w(std::size_t{m_rows} * m_cols, 0),
         m_delta(std::size_t{m_rows} * m_cols, 0.0),
         m_col_bits(m_cols, 8),
@@ -86,18 +107,31 @@ class cim_analog final : public cim {
     noise_sd.on_read([this] { return noise_sd_ppm(m_last_w_bits); });
     max_writes.on_read([this] { return static_cast<std::uint32_t>(m_max_writes); });
 
-    const double v = inst.reset_voltage;
+    const double v2 = inst.reset_voltage * inst.reset_voltage;
+    const bool current_readout = inst.text("readout") == "current";
     core::power::component& p = power();
-    p.add_event("adc", inst.power_source("adc", adc_energy(m_adc_bits, v)), {&m_conversions});
-    p.add_event("dac", inst.power_source("dac", 50 * fF * v * v), {&m_dac_bits_driven});
-    p.add_event("cell", inst.power_source("cell", 0.35 * fF * v * v), {&m_cell_bits});
+    p.add_event("adc", inst.power_source("adc", adc_energy(m_adc_bits, inst.reset_voltage)), {&m_conversions});
+    p.add_event("dac", inst.power_source("dac", 50 * fF * v2), {&m_dac_bits_driven});
+    p.add_event("row_drive", inst.power_source("row_drive", 0.35 * fF * 2 * m_cols * v2), {&m_row_drives});
+    p.add_event("cell", inst.power_source("cell", 0.35 * fF * v2), {&m_cell_bits});
+    p.add_event("mult", inst.power_source("mult", 0.0), {&m_cell_bits});
+    p.add_event("enable", inst.power_source("enable", 0.0), {&m_cells_enabled});
     p.add_event("write", inst.power_source("write", 1e-12), {&m_pulses});
-    // The cells' read current: a cell at half of Gmax under v_read for one MVM (G V^2 t). Not in
-    // ZigZag's SRAM-derived constants, and the largest term for RRAM.
+    // The cells' read current, with a current-mode readout: a cell at half of Gmax under v_read
+    // for one MVM (G V^2 t). Not in ZigZag's SRAM-derived constants.
     p.add_event("cell_read",
-                inst.power_source("cell_read", m_gmax / 2 * m_v_read * m_v_read * m_mvm_time.to_seconds()),
-                {&m_cells_read});
+                inst.power_source("cell_read", current_readout
+                                                   ? m_gmax / 2 * m_v_read * m_v_read * m_mvm_time.to_seconds()
+                                                   : 0.0),
+                {&m_cells_enabled});
+    p.add_event("adder", inst.power_source("adder", 4.2 * fF * v2), {&m_full_adds});
+    p.add_event("register", inst.power_source("register", 2.1 * fF * v2), {&m_register_bits});
+    p.add_event("periphery", inst.power_source("periphery", periphery_capacitance * v2), {&m_conversions});
   }
+
+  // U: the default macro's readout front end beyond ZigZag's terms (docs/models/cim.md): 0.1304 pJ
+  // per conversion at 0.8 V, so that the defaults give the JSSC 2023 macro's 21.6 TOPS/W.
+  static constexpr double periphery_capacitance = 203.7 * fF;
 
   [[nodiscard]] std::vector<std::pair<std::string, double>> report() const override {
     auto r = cim::report();
@@ -211,11 +245,38 @@ class cim_analog final : public cim {
         cell_bits += std::uint64_t{rows} * m_col_bits[col0 + c];
       }
     }
-    m_conversions += std::uint64_t{cols} * phases;
-    m_dac_bits_driven += std::uint64_t{rows} * in_bits;
-    m_cell_bits += cell_bits;
-    m_cells_read += std::uint64_t{rows} * cols * phases;
+    count_energy_events(rows, cols, col0, in_bits, phases, cell_bits);
     count_macs(std::uint64_t{rows} * cols);
+  }
+
+  // The energy events of one MVM (the table at the top of this file).
+  void count_energy_events(unsigned rows, unsigned cols, unsigned col0, unsigned in_bits, unsigned phases,
+                           std::uint64_t cell_bits) {
+    const std::uint64_t groups =
+        m_rows_per_conversion == 0 ? 1 : (rows + m_rows_per_conversion - 1) / m_rows_per_conversion;
+    const std::uint64_t conversions = std::uint64_t{cols} * groups * phases;
+    m_conversions += conversions;
+    for (unsigned p = 0; p < phases; ++p) {
+      const unsigned bits = p + 1 == phases ? in_bits - p * m_dac_bits : m_dac_bits;
+      if (bits > 1)
+        m_dac_bits_driven += std::uint64_t{rows} * bits;
+      else
+        m_row_drives += rows;
+    }
+    m_cell_bits += cell_bits;
+    m_cells_enabled += std::uint64_t{rows} * cols * phases;
+    // An adder tree of G codes of B bits: G (B + 1) - (B + log2 G + 1) full adders (ZigZag).
+    std::uint64_t log2g = 0;
+    while ((std::uint64_t{1} << log2g) < groups) ++log2g;
+    const std::uint64_t tree = groups > 1 ? groups * (m_adc_bits + 1) - (m_adc_bits + log2g + 1) : 0;
+    m_full_adds += std::uint64_t{cols} * phases * tree;
+    m_register_bits += std::uint64_t{rows} * in_bits + conversions * m_adc_bits;
+    if (phases > 1) {  // each slice's sum shifted into an accumulator of in + B + w bits
+      std::uint64_t acc_bits = 0;
+      for (unsigned c = 0; c < cols; ++c) acc_bits += in_bits + m_adc_bits + m_col_bits[col0 + c];
+      m_full_adds += acc_bits * phases;
+      m_register_bits += acc_bits * phases;
+    }
   }
 
   [[nodiscard]] sc_core::sc_time vector_time(const job& /*j*/, unsigned in_bits) const override {
@@ -238,6 +299,7 @@ class cim_analog final : public cim {
   std::uint64_t m_iterations;
   std::uint64_t m_endurance;
   double m_v_read;
+  unsigned m_rows_per_conversion;
   std::vector<std::int8_t> m_w;  // ideal weight levels, [col][row]
   std::vector<double> m_delta;   // programming error of the pair, in weight LSBs
   std::vector<unsigned> m_col_bits;
@@ -249,8 +311,11 @@ class cim_analog final : public cim {
   std::uint64_t m_mvm_index = 0;
   std::uint64_t m_conversions = 0;
   std::uint64_t m_dac_bits_driven = 0;
+  std::uint64_t m_row_drives = 0;
   std::uint64_t m_cell_bits = 0;
-  std::uint64_t m_cells_read = 0;
+  std::uint64_t m_cells_enabled = 0;
+  std::uint64_t m_full_adds = 0;
+  std::uint64_t m_register_bits = 0;
   std::uint64_t m_pulses = 0;
 };
 
@@ -283,16 +348,34 @@ kind_info analog_kind() {
       ps::integer("endurance", 100000, 0, ~std::uint64_t{0},
                   "programming cycles per cell before a warning (CALIBRATION.md: 1e5-1e6)"),
       ps::real("v_read", 0.2, 0.0, 5.0, "read voltage across a cell (for the cells' read energy)", "V"),
+      ps::choice("readout", "dc-free", {"dc-free", "current"},
+                 "how columns are read: dc-free (time-domain, no DC current: the JSSC 2023 8-Mb macro) or "
+                 "current (the cells conduct for mvm_time: the cell_read energy)"),
+      ps::integer("rows_per_conversion", 8, 0, 4096,
+                  "rows one ADC conversion senses (0: the whole column); the default macro's 19-bit output "
+                  "holds an 8-row sum of 8b x 8b products. Counted for energy, not quantised apart"),
   };
   k.power = {
       ps::energy("adc", 0.0, "energy per ADC conversion")
           .computed_default("(100 fF x adc_bits + 0.001 fF x 4^adc_bits) V^2 at the reset OPP"),
-      ps::energy("dac", 0.0, "energy per active row and input bit").computed_default("50 fF x V^2 at the reset OPP"),
-      ps::energy("cell", 0.0, "energy per active cell and weight bit")
+      ps::energy("dac", 0.0, "energy per active row and input bit, slices wider than 1 bit")
+          .computed_default("50 fF x V^2 at the reset OPP"),
+      ps::energy("row_drive", 0.0, "energy per active row and 1-bit input slice (the wordline)")
+          .computed_default("0.35 fF x 2 cols x V^2 at the reset OPP"),
+      ps::energy("cell", 0.0, "energy per active cell and weight bit (bitlines)")
           .computed_default("0.35 fF x V^2 at the reset OPP"),
+      ps::energy("mult", 0.0, "energy per active cell and weight bit in the cell's multiplying gate (SRAM cells; "
+                              "RRAM has none)"),
+      ps::energy("enable", 0.0, "energy per active cell and input slice on its enable line (SRAM cells)"),
       ps::energy("write", 1e-12, "energy per programming pulse (per cell)"),
-      ps::energy("cell_read", 0.0, "energy per active cell and MVM (read current)")
-          .computed_default("g_max / 2 x v_read^2 x mvm_time (11.3 fJ)"),
+      ps::energy("cell_read", 0.0, "energy per active cell and input slice (read current)")
+          .computed_default("readout = current: g_max / 2 x v_read^2 x mvm_time (11.3 fJ); dc-free: 0"),
+      ps::energy("adder", 0.0, "energy per full-adder operation (adding group codes and input slices)")
+          .computed_default("4.2 fF x V^2 at the reset OPP"),
+      ps::energy("register", 0.0, "energy per flip-flop bit written (inputs, codes, accumulators)")
+          .computed_default("2.1 fF x V^2 at the reset OPP"),
+      ps::energy("periphery", 0.0, "energy per conversion of the readout and core circuits ZigZag's terms leave out")
+          .computed_default("203.7 fF x V^2 at the reset OPP (0.130 pJ at 0.8 V; U: fitted to 21.6 TOPS/W)"),
   };
   k.constants = constants();
   k.default_power = {1e-12, 1e-6, 0.0};  // leakage: U (periphery; the RRAM array does not leak)
