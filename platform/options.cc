@@ -109,10 +109,24 @@ std::string boost_placeholder_in(const std::string& text) {
                     "', a placeholder of the option parser's messages, which no option, value or line may hold");
 }
 
-po::options_description all_description(const instance_decls& decls = {}) {
-  po::options_description all;
-  all.add(run_description()).add(soc_description()).add(scenario_description()).add(instance_description(decls));
-  return all;
+// Every option for a set of instances. Building it (hundreds of declared keys, each with its help)
+// costs more than parsing a command line against it: a caller that parses many times (the fuzz
+// targets, a tool) gets the one built last for the same instances.
+const po::options_description& all_description(const instance_decls& decls = {}) {
+  static std::map<std::string, po::options_description> built;  // by the instances' names and kinds
+  std::string key;
+  for (const auto* list : {&decls.blocks, &decls.accels}) {
+    for (const instance_decl& d : *list) key += d.name + '=' + d.kind + ',';
+    key += ';';
+  }
+  auto it = built.find(key);
+  if (it == built.end()) {
+    if (built.size() >= 8) built.clear();
+    po::options_description all;
+    all.add(run_description()).add(soc_description()).add(scenario_description()).add(instance_description(decls));
+    it = built.emplace(key, all).first;
+  }
+  return it->second;
 }
 
 // The files a configuration file stands for, highest priority first: the file itself, then what
@@ -445,7 +459,7 @@ parsed_options parse_options(int argc, const char* const* argv) {
   po::positional_options_description pos;
   pos.add("firmware", 1);
   const instance_decls decls = discover_instances(argc, argv);
-  const po::options_description desc = all_description(decls);
+  const po::options_description& desc = all_description(decls);
   po::variables_map vm;
   parsed_options p;
   std::map<std::string, given_value>& given = p.configuration;

@@ -319,7 +319,7 @@ run_result simulate(const parsed_options& opts) {
     throw std::runtime_error("cannot write accelerator log '" + ro.accel_log + "'");
   for (auto& a : top.accels) {
     accel::device* ap = a.get();
-    ap->on_mismatch = [&, ap](const std::string& report) {
+    ap->on_mismatch = [&](const std::string& report) {
       if (!mismatch_report.empty()) return;
       mismatch_report = report;
       std::fprintf(stderr, "edgevp: %s\n", report.c_str());
