@@ -2,7 +2,7 @@
 # Builds and runs every test: install what is missing; the CI build (release, warnings are errors)
 # runs unit benches, CLI tests, scenarios, the ISS-vs-QEMU differential test (label diff), the
 # GDB server tests (label gdb) and the sweep tool, with a private Slurm cluster (label sweep); the
-# sanitizer build (ASan + UBSan) runs the unit benches; the fuzz build (clang, libFuzzer, ASan +
+# sanitizer build (ASan + UBSan) runs the unit benches, the CLI tests and edgevp's RTL paths; the fuzz build (clang, libFuzzer, ASan +
 # UBSan) runs each fuzz target for a few seconds from its seeds (label fuzz; tests/fuzz, seeded from
 # the CI build's firmware and CLI test images). Each build's results also go to build/results/<build>.xml (JUnit XML, for CI).
 # Slow sweeps carry the ctest label "slow" and are left to bench/ (run them with: ctest -L slow).
@@ -22,7 +22,7 @@ cmake --preset ci >/dev/null
 cmake --build --preset ci -j"$jobs"
 ctest --preset ci -j"$jobs" -LE slow --output-junit "$results/ci.xml"
 
-echo "== Sanitizer build (ASan + UBSan): unit benches"
+echo "== Sanitizer build (ASan + UBSan): unit benches, CLI tests, RTL paths"
 cmake --preset sanitize >/dev/null
 cmake --build --preset sanitize -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --preset sanitize -j"$jobs" \
