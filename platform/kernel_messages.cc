@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <string>
 
 #include <systemc>
 
@@ -10,20 +11,38 @@ namespace edgevp::platform {
 
 namespace {
 
-std::map<std::string, std::uint64_t>& repeats() {
-  static std::map<std::string, std::uint64_t> counts;  // message type -> displays suppressed
-  return counts;
+// A kind of message: the kernel's own by its id (W713: the text varies with the time), a model's
+// by its module and text (one module reports different things).
+struct kinds {
+  std::map<std::string, std::uint64_t> repeats;  // shown once -> displays suppressed since
+  std::map<std::string, unsigned> per_type;      // message type -> distinct texts shown
+};
+
+kinds& seen() {
+  static kinds k;
+  return k;
 }
+
+// Distinct texts shown per message type: past it, a module's further texts are counted too.
+constexpr unsigned max_texts_per_type = 16;
 
 void handler(const sc_core::sc_report& rep, const sc_core::sc_actions& actions) {
   if ((actions & sc_core::SC_DISPLAY) != 0) {
-    auto [it, first] = repeats().try_emplace(rep.get_msg_type(), 0);
-    if (first || rep.get_severity() >= sc_core::SC_ERROR) {
-      // "Warning: (W713) current kernel time is not representable in VCD time units: ..."; the
-      // kernel's source file and line that follow are not for the user.
-      std::string text = sc_core::sc_report_compose_message(rep);
-      text.resize(std::min(text.size(), text.find('\n')));
-      std::fprintf(stderr, "edgevp: SystemC %s\n", text.c_str());
+    // "Warning: (W713) current kernel time is not representable in VCD time units: ..." or
+    // "Warning: soc.syscon: REGION_END with no open region: refused"; the kernel's source file and
+    // line that follow are not for the user.
+    std::string text = sc_core::sc_report_compose_message(rep);
+    text.resize(std::min(text.size(), text.find('\n')));
+    const bool kernel = rep.get_id() >= 0;
+    std::string key = kernel ? std::string(rep.get_msg_type()) : text;
+    kinds& k = seen();
+    const bool further =
+        !kernel && k.repeats.count(key) == 0 && k.per_type[rep.get_msg_type()] >= max_texts_per_type;
+    if (further) key = std::string("further messages of ") + rep.get_msg_type();
+    auto [it, first] = k.repeats.try_emplace(key, 0);
+    if ((first && !further) || rep.get_severity() >= sc_core::SC_ERROR) {
+      if (!kernel && first) ++k.per_type[rep.get_msg_type()];
+      std::fprintf(stderr, "edgevp: %s%s\n", kernel ? "SystemC " : "", text.c_str());
       std::fflush(stderr);
     } else {
       ++it->second;
@@ -41,10 +60,10 @@ void install_kernel_messages() {
 
 std::string kernel_message_repeats() {
   std::string out;
-  for (const auto& [type, n] : repeats()) {
+  for (const auto& [key, n] : seen().repeats) {
     if (n == 0) continue;
-    if (!out.empty()) out += ", ";
-    out += std::to_string(n) + " repeat" + (n == 1 ? "" : "s") + " of SystemC's '" + type + "'";
+    if (!out.empty()) out += "; ";
+    out += std::to_string(n) + " more of '" + key + "'";
   }
   return out.empty() ? out : out + " not shown";
 }

@@ -12,7 +12,6 @@
 #include <fstream>
 #include <iomanip>
 #include <map>
-#include <tuple>
 #include <memory>
 #include <sstream>
 
@@ -162,22 +161,24 @@ struct open_region {
   core::power::snapshot energy;
 };
 
-// Adds a closed region to the totals of its name (run_result::max_region_names names at most;
-// `index` finds a name's total).
-void add_to_totals(std::vector<region_total>& totals, std::map<std::string, std::size_t>& index,
+// Adds a closed region to the totals of its name; past run_result::max_region_names names, to
+// `other` (`index` finds a name's total).
+void add_to_totals(std::vector<region_total>& totals, region_total& other, std::map<std::string, std::size_t>& index,
                    const region_record& r, const core::power::snapshot& from, const core::power::snapshot& to) {
-  auto found = index.find(r.name);
-  if (found == index.end() && totals.size() >= run_result::max_region_names)
-    found = index.find(run_result::other_regions);
-  if (found == index.end()) {
-    const std::string name = totals.size() + 1 < run_result::max_region_names ? r.name : run_result::other_regions;
-    bool added = false;
-    std::tie(found, added) = index.try_emplace(name, totals.size());
-    if (added)
-      totals.push_back({name, 0, 0.0, 0, 0, 0, std::vector<std::int64_t>(to.source_aj.size(), 0),
-                        std::vector<double>(to.source_basis.size(), 0.0)});
+  region_total* it = &other;
+  if (const auto found = index.find(r.name); found != index.end()) {
+    it = &totals[found->second];
+  } else if (totals.size() < run_result::max_region_names) {
+    index.emplace(r.name, totals.size());
+    totals.push_back({r.name, 0, 0.0, 0, 0, 0, {}, {}});
+    it = &totals.back();
+  } else if (other.count == 0) {
+    other.name = "(other names)";
   }
-  region_total* it = &totals[found->second];
+  if (it->source_aj.empty()) {
+    it->source_aj.assign(to.source_aj.size(), 0);
+    it->source_basis.assign(to.source_basis.size(), 0.0);
+  }
   ++it->count;
   it->time_s += r.end_s - r.start_s;
   it->instructions += r.instructions;
@@ -364,6 +365,7 @@ run_result simulate(const parsed_options& opts) {
   // Firmware-marked regions, with their energy.
   std::vector<open_region> open;
   std::map<std::string, std::size_t> region_index;  // name -> its total
+  res.regions_closed.assign(opts.scenario.regions.size(), false);
   top.syscon.on_region = [&](bool begin, const std::string& name, sc_core::sc_time) {
     const sc_core::sc_time now = top.cpu.local_time();
     top.power.checkpoint(now);
@@ -385,7 +387,9 @@ run_result simulate(const parsed_options& opts) {
       const std::uint64_t ops = e.operations[i] - o.energy.operations[i];
       if (ops != 0) r.operations.emplace_back(comps[i]->name(), ops);
     }
-    add_to_totals(res.region_totals, region_index, r, o.energy, e);
+    add_to_totals(res.region_totals, res.other_names, region_index, r, o.energy, e);
+    for (std::size_t i = 0; i < opts.scenario.regions.size(); ++i)
+      if (opts.scenario.regions[i] == r.name) res.regions_closed[i] = true;
     if (res.regions.size() < run_result::max_region_records)
       res.regions.push_back(std::move(r));
     else
@@ -706,6 +710,7 @@ std::string write_report(const std::string& path, const parsed_options& opts, co
   if (r.regions_not_listed > 0) j["regions_not_listed"] = r.regions_not_listed;
   const power_summary& p = r.power;
   j["region_totals"] = region_totals_json(r.region_totals, p);
+  if (r.other_names.count > 0) j["region_totals_other_names"] = region_totals_json({r.other_names}, p).at(0);
   nlohmann::ordered_json pj;
   pj["total_energy_j"] = p.total_j;
   pj["average_power_w"] = p.average_w;

@@ -104,13 +104,15 @@ struct run_result {
   bool uart_overflowed = false;  // more matching lines than uart_expectations::max_matches
   // The first max_region_records closed regions; the rest are counted in regions_not_listed but
   // still in the totals. The totals keep max_region_names names; regions of any further name are
-  // added to the total named other_regions.
+  // added to other_names (its name "(other names)"; it is no entry of region_totals, so a firmware
+  // region of that name stays apart).
   static constexpr std::size_t max_region_records = 65536;
   static constexpr std::size_t max_region_names = 4096;
-  static constexpr const char* other_regions = "(other names)";
   std::vector<region_record> regions;
   std::uint64_t regions_not_listed = 0;
   std::vector<region_total> region_totals;  // in order of first appearance
+  region_total other_names;                 // count 0: none
+  std::vector<bool> regions_closed;         // each of the scenario's expected regions (expect.region)
   power_summary power;
   struct worn_row {
     std::uint64_t row = 0, address = 0, writes = 0;
