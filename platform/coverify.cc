@@ -4,8 +4,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <csignal>
+#include <cerrno>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -16,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/accelerators/registry.h"
+#include "platform/signals.h"
 
 namespace edgevp::platform {
 
@@ -30,50 +32,25 @@ std::string hex(std::uint64_t v) {
 }
 
 // SIGINT, SIGTERM and SIGHUP while the runs go: the run in progress is stopped as a plain run
-// is (the child's own handlers write its outputs), the next is not started, and coverify ends
-// with 128 + the signal. Each run is its own process group, so a terminal's ^C reaches it once,
-// through this forwarding, not twice (a second signal would kill it without its outputs).
+// is (its own handlers write its outputs), the next is not started, and coverify ends with 128 +
+// the signal. Each run is its own process group, so a terminal's ^C reaches it once, through this
+// forwarding (a second signal would end it without its outputs). The three are blocked from
+// before the fork until the run has its handlers (simulation.cc) and the parent knows where to
+// forward: one that comes meanwhile waits, and is delivered once.
 volatile std::sig_atomic_t caught_signal = 0;
-volatile pid_t forward_to = 0;
+volatile std::sig_atomic_t caught_in_run = -1;  // the run in progress then (0 tlm, 1 rtl), or -1
+volatile std::sig_atomic_t current_run = -1;
+volatile std::sig_atomic_t forward_to = 0;       // the run's process id (pid_t is an int here)
+static_assert(sizeof(std::sig_atomic_t) >= sizeof(pid_t), "a process id fits a sig_atomic_t");
 
 void on_signal(int sig) {
-  if (caught_signal == 0) caught_signal = sig;
-  if (forward_to > 0) ::kill(forward_to, sig == SIGHUP ? SIGTERM : sig);
-}
-
-class forwarded_signals {
- public:
-  forwarded_signals() {
-    caught_signal = 0;
-    forward_to = 0;
-    struct sigaction sa {};
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESTART;
-    for (int i = 0; i < 3; ++i)  // a signal ignored on entry (nohup) stays ignored
-      if (::sigaction(signals[i], nullptr, &m_old[i]) == 0 && m_old[i].sa_handler != SIG_IGN)
-        ::sigaction(signals[i], &sa, nullptr);
+  const int saved = errno;
+  if (caught_signal == 0) {
+    caught_signal = sig;
+    caught_in_run = current_run;
   }
-  forwarded_signals(const forwarded_signals&) = delete;
-  forwarded_signals& operator=(const forwarded_signals&) = delete;
-  ~forwarded_signals() { restore(); }
-  // In the child: the dispositions edgevp was started with, before the run installs its own.
-  void restore() {
-    for (int i = 0; i < 3; ++i) ::sigaction(signals[i], &m_old[i], nullptr);
-  }
-
- private:
-  static constexpr int signals[3] = {SIGINT, SIGTERM, SIGHUP};
-  struct sigaction m_old[3] = {};
-};
-
-const char* signal_name(int sig) {
-  switch (sig) {
-    case SIGINT: return "SIGINT";
-    case SIGTERM: return "SIGTERM";
-    case SIGHUP: return "SIGHUP";
-    default: return "a signal";
-  }
+  if (forward_to > 0) ::kill(static_cast<pid_t>(forward_to), sig == SIGHUP ? SIGTERM : sig);
+  errno = saved;
 }
 
 // Each run's output files: "run.json" -> "run.tlm.json"; "trace" -> "trace.tlm".
@@ -237,9 +214,13 @@ int coverify(const parsed_options& opts, const std::function<int(const parsed_op
   int codes[2] = {0, 0};
   std::string paths[2];
   const char* impls[2] = {"tlm", "rtl"};
-  forwarded_signals signals;
-  int runs = 0;
-  for (int i = 0; i < 2 && caught_signal == 0; ++i, ++runs) {
+  caught_signal = 0;
+  caught_in_run = -1;
+  current_run = -1;
+  forward_to = 0;
+  signal_handlers signals({SIGINT, SIGTERM, SIGHUP}, on_signal, SA_RESTART);
+  int run_status[2] = {0, 0};
+  for (int i = 0; i < 2 && caught_signal == 0; ++i) {
     parsed_options o = opts;
     o.run.coverify.clear();
     for (accel::instance& a : o.soc.accels)
@@ -252,11 +233,14 @@ int coverify(const parsed_options& opts, const std::function<int(const parsed_op
     std::fprintf(stderr, "coverify: %s: run %d of 2, %s.impl = %s\n", block.c_str(), i + 1, block.c_str(), impls[i]);
     std::fflush(stdout);
     std::fflush(stderr);
+    blocked_signals blocked({SIGINT, SIGTERM, SIGHUP});
+    current_run = i;
     const pid_t pid = ::fork();
     if (pid < 0) throw std::runtime_error("coverify: cannot start a run (fork failed)");
     if (pid == 0) {
+      // Still blocked: the run's own handlers unblock them (a signal that came is delivered then).
       ::setpgid(0, 0);
-      signals.restore();
+      signals.restore_dispositions();
       const int code = run_once(o);
       std::fflush(stdout);
       std::fflush(stderr);
@@ -264,21 +248,29 @@ int coverify(const parsed_options& opts, const std::function<int(const parsed_op
     }
     ::setpgid(pid, pid);  // (both sides: whichever runs first)
     forward_to = pid;
-    if (caught_signal != 0) ::kill(pid, caught_signal == SIGHUP ? SIGTERM : caught_signal);  // before forward_to was set
+    blocked.unblock();  // a signal that came since the fork is forwarded now, once
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0) {
     }
     forward_to = 0;
+    current_run = -1;
+    run_status[i] = status;
     codes[i] = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
   }
   if (caught_signal != 0) {
     const int sig = caught_signal;
+    const int run = caught_in_run;
     if (!temp_dir.empty()) {
       for (const std::string& p : paths) std::remove(p.c_str());
       ::rmdir(temp_dir.c_str());
     }
-    std::fprintf(stderr, "coverify: %s: stopped by %s during the %s run (its outputs are written): not compared\n",
-                 block.c_str(), signal_name(sig), impls[runs > 0 ? runs - 1 : 0]);
+    if (run < 0)
+      std::fprintf(stderr, "coverify: %s: stopped by %s between the runs: not compared\n", block.c_str(),
+                   signal_name(sig));
+    else
+      std::fprintf(stderr, "coverify: %s: stopped by %s during the %s run (%s): not compared\n", block.c_str(),
+                   signal_name(sig), impls[run],
+                   WIFSIGNALED(run_status[run]) ? "it ended before writing its outputs" : "its outputs are written");
     return 128 + sig;
   }
 

@@ -361,7 +361,7 @@ std::string help_text() {
         "  124    --max-time reached before the firmware exited\n"
         "  125    unhandled trap (no trap handler installed) or a fault loop\n"
         "  130    stopped by SIGINT (Ctrl-C), 143 by SIGTERM: outputs written, eMRAM image saved;\n"
-        "         a second signal ends edgevp at once\n"
+        "         a second signal ends edgevp at once; with --coverify, 129 for SIGHUP too\n"
         "  137    the debugger killed the run (gdb `kill`)\n";
   return os.str();
 }

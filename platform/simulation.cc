@@ -23,6 +23,7 @@
 #include "models/cpu/gdb_server.h"
 #include "platform/output_file.h"
 #include "platform/progress.h"
+#include "platform/signals.h"
 #include "platform/uart_expect.h"
 #include "platform/waveview.h"
 #include "platform/soc.h"
@@ -120,37 +121,6 @@ volatile std::sig_atomic_t stop_signal = 0;
 
 void on_stop_signal(int sig) {
   stop_signal = sig;
-}
-
-class stop_signals {
- public:
-  stop_signals() {
-    struct sigaction sa {};
-    sa.sa_handler = on_stop_signal;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESETHAND | SA_RESTART;
-    // A signal ignored on entry (a background job's SIGINT, nohup) stays ignored.
-    for (auto [sig, old] : {std::pair<int, struct sigaction*>{SIGINT, &m_int}, {SIGTERM, &m_term}})
-      if (::sigaction(sig, nullptr, old) == 0 && old->sa_handler != SIG_IGN) ::sigaction(sig, &sa, nullptr);
-  }
-  stop_signals(const stop_signals&) = delete;
-  stop_signals& operator=(const stop_signals&) = delete;
-  ~stop_signals() {
-    ::sigaction(SIGINT, &m_int, nullptr);
-    ::sigaction(SIGTERM, &m_term, nullptr);
-  }
-
- private:
-  struct sigaction m_int = {};
-  struct sigaction m_term = {};
-};
-
-const char* signal_name(int sig) {
-  switch (sig) {
-    case SIGINT: return "SIGINT";
-    case SIGTERM: return "SIGTERM";
-    default: return "a signal";
-  }
 }
 
 struct open_region {
@@ -475,7 +445,9 @@ run_result simulate(const parsed_options& opts) {
   }
   top.cpu.start();
   stop_signal = 0;
-  const stop_signals signals;
+  // The first SIGINT or SIGTERM stops the run at the next synchronisation; a second one, the
+  // default action again, ends edgevp at once.
+  const signal_handlers signals({SIGINT, SIGTERM}, on_stop_signal, SA_RESETHAND | SA_RESTART);
   const auto t0 = std::chrono::steady_clock::now();
   sc_core::sc_start(ro.max_time, sc_core::SC_EXIT_ON_STARVATION);
   const auto t1 = std::chrono::steady_clock::now();
