@@ -599,4 +599,31 @@ TEST(cim_analog, bit_serial_current_readout_counts_per_slice) {
   EXPECT_EQ(got["register"].first, 256u * 4 + 256u * 4 * 6 + 256u * 4 * (4 + 6 + 4));
 }
 
+// A 2-bit DAC drives every slice of a 7-bit input (the last slice is 1 bit wide: still the DAC);
+// 20 rows read 8 at a time make 3 groups, their codes added by a tree of 3 x 9 - (8 + 2 + 1) = 16
+// full adders per column and slice.
+TEST(cim_analog, a_narrow_last_slice_and_partial_row_groups) {
+  instance inst = analog(0, 0);
+  inst.params.set("dac_bits", edgevp::core::param_value::of(std::uint64_t{2}));
+  cim_fixture f(inst);
+  f.load(random_bytes(20 * 4, 9), 0, 20, 0, 4, 8);
+  mvm_args a;
+  a.rows = 20;
+  a.cols = 4;
+  a.in_stride = 20;
+  a.out_stride = 16;
+  a.out32 = true;
+  a.in_bits = 7;
+  f.mvm(a, random_bytes(20, 12));
+  f.b.monitor.checkpoint(sc_core::sc_time_stamp());
+  std::map<std::string, std::uint64_t> got;
+  for (const auto& s : f.b.dev->power().sources()) got[s.name] = s.events;
+  const std::uint64_t slices = 4, groups = 3, cols = 4;
+  EXPECT_EQ(got["dac"], 20u * 7);
+  EXPECT_EQ(got["row_drive"], 0u);
+  EXPECT_EQ(got["adc"], cols * groups * slices);
+  EXPECT_EQ(got["adder"], cols * slices * 16 + cols * slices * (7 + 8 + 8));  // trees, then the slices' shift-add
+  EXPECT_EQ(got["register"], 20u * 7 + cols * groups * slices * 8 + cols * slices * (7 + 8 + 8));
+}
+
 }  // namespace

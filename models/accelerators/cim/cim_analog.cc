@@ -4,9 +4,11 @@
 //
 // Energy per MVM of R active rows and C columns, its inputs in P slices (P = ceil(in_bits /
 // dac_bits)), read in G row groups per column (G = ceil(R / rows_per_conversion); 1 when 0),
-// K = C x G x P conversions (docs/models/cim.md, "Energy and calibration"):
-//   dac        R x slice bits, slices wider than 1 bit      50 fF V^2            ZigZag
-//   row_drive  R per 1-bit slice (the wordline)             0.35 fF x 2C V^2     ZigZag wl_cap
+// K = C x G x P conversions (C: the MVM's columns; docs/models/cim.md, "Analog energy and
+// calibration"):
+//   dac        R x input bits, when dac_bits > 1            50 fF V^2            ZigZag
+//   row_drive  R x slices, when dac_bits = 1 (the wordline  0.35 fF x 2 cols V^2 ZigZag wl_cap
+//              across both cells of every column)
 //   cell       R x C x weight bits x P (bitlines)           0.35 fF V^2          ZigZag
 //   mult       as cell: an SRAM cell's multiplying gate    0 (RRAM: none)       ZigZag
 //   enable     R x C x P: an SRAM cell's enable line       0 (RRAM: none)       ZigZag (AnIA)
@@ -19,8 +21,8 @@
 //                                                          2.1 fF V^2           ZigZag dff_cap
 //   periphery  K: the readout's and the core's own circuits that ZigZag's terms leave out; the one
 //              fitted term (U), fitted to the default macro's published 21.6 TOPS/W
-// The functional model sums a whole column and quantises once: row groups are counted, not
-// quantised apart (exact for the default macro, whose 19-bit group readouts lose nothing).
+// Row groups are counted for energy only: the functional model sums a whole column and quantises
+// it once with adc_bits (the group readouts are charged as adc_bits-wide codes).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -256,13 +258,12 @@ class cim_analog final : public cim {
         m_rows_per_conversion == 0 ? 1 : (rows + m_rows_per_conversion - 1) / m_rows_per_conversion;
     const std::uint64_t conversions = std::uint64_t{cols} * groups * phases;
     m_conversions += conversions;
-    for (unsigned p = 0; p < phases; ++p) {
-      const unsigned bits = p + 1 == phases ? in_bits - p * m_dac_bits : m_dac_bits;
-      if (bits > 1)
-        m_dac_bits_driven += std::uint64_t{rows} * bits;
-      else
-        m_row_drives += rows;
-    }
+    // A multi-bit DAC drives the rows of every slice (also a narrower last one); with 1-bit
+    // inputs (dac_bits = 1) the wordline is driven instead.
+    if (m_dac_bits > 1)
+      m_dac_bits_driven += std::uint64_t{rows} * in_bits;
+    else
+      m_row_drives += std::uint64_t{rows} * phases;
     m_cell_bits += cell_bits;
     m_cells_enabled += std::uint64_t{rows} * cols * phases;
     // An adder tree of G codes of B bits: G (B + 1) - (B + log2 G + 1) full adders (ZigZag).
@@ -358,13 +359,13 @@ kind_info analog_kind() {
   k.power = {
       ps::energy("adc", 0.0, "energy per ADC conversion")
           .computed_default("(100 fF x adc_bits + 0.001 fF x 4^adc_bits) V^2 at the reset OPP"),
-      ps::energy("dac", 0.0, "energy per active row and input bit, slices wider than 1 bit")
+      ps::energy("dac", 0.0, "energy per active row and input bit (dac_bits > 1)")
           .computed_default("50 fF x V^2 at the reset OPP"),
-      ps::energy("row_drive", 0.0, "energy per active row and 1-bit input slice (the wordline)")
+      ps::energy("row_drive", 0.0, "energy per active row and input bit when dac_bits = 1 (the wordline)")
           .computed_default("0.35 fF x 2 cols x V^2 at the reset OPP"),
-      ps::energy("cell", 0.0, "energy per active cell and weight bit (bitlines)")
+      ps::energy("cell", 0.0, "energy per active cell, weight bit and input slice (bitlines)")
           .computed_default("0.35 fF x V^2 at the reset OPP"),
-      ps::energy("mult", 0.0, "energy per active cell and weight bit in the cell's multiplying gate (SRAM cells; "
+      ps::energy("mult", 0.0, "energy per active cell, weight bit and input slice in the cell's multiplying gate (SRAM cells; "
                               "RRAM has none)"),
       ps::energy("enable", 0.0, "energy per active cell and input slice on its enable line (SRAM cells)"),
       ps::energy("write", 1e-12, "energy per programming pulse (per cell)"),
