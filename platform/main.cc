@@ -19,6 +19,7 @@
 #include "platform/power_plot.h"
 #include "platform/power_table.h"
 #include "platform/simulation.h"
+#include "platform/uart_expect.h"
 #include "platform/units.h"
 
 namespace ep = edgevp::platform;
@@ -65,9 +66,14 @@ int check_scenario(const ep::parsed_options& o, const ep::run_result& r) {
     check(exited, "firmware exits (got: " + r.message + ")");
   }
   // Expected lines must appear, in order, as whole lines (platform/uart_expect.h).
-  for (std::size_t i = 0; i < s.uart_lines.size(); ++i)
-    check(i < r.uart_found.size() && r.uart_found[i], "uart line \"" + s.uart_lines[i] + "\"" +
-                                                          (r.uart_overflowed ? " (only the first 16 M matching lines were looked at)" : ""));
+  for (std::size_t i = 0; i < s.uart_lines.size(); ++i) {
+    const bool found = i < r.uart_found.size() && r.uart_found[i];
+    check(found, "uart line \"" + s.uart_lines[i] + "\"" +
+                     (!found && r.uart_overflowed
+                          ? " (only the first " + std::to_string(ep::uart_expectations::max_matches) +
+                                " lines equal to an expected one were looked at)"
+                          : ""));
+  }
   if (s.max_energy)
     check(r.power.total_j <= *s.max_energy, "energy " + ep::format_quantity(r.power.total_j, 'J') +
                                                 " <= " + ep::format_quantity(*s.max_energy, 'J'));

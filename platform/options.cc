@@ -111,7 +111,8 @@ std::string boost_placeholder_in(const std::string& text) {
 
 // Every option for a set of instances. Building it (hundreds of declared keys, each with its help)
 // costs more than parsing a command line against it: a caller that parses many times (the fuzz
-// targets, a tool) gets the one built last for the same instances.
+// targets, a tool) gets the one built before for the same instances (up to 8 sets are kept; the
+// reference is good until the next call).
 const po::options_description& all_description(const instance_decls& decls = {}) {
   static std::map<std::string, po::options_description> built;  // by the instances' names and kinds
   std::string key;

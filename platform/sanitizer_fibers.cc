@@ -12,7 +12,8 @@
 // This file defines both functions in the executable, ahead of ASan's runtime (libasan.so) in
 // symbol lookup. They call ASan's own, with one correction: the stack left at the first switch
 // (the main thread's, as ASan reports it) is remembered, and a switch to "a null stack of size 0"
-// goes to that stack. Built only into the GCC sanitizer build's executables (CMakeLists.txt:
+// goes to that stack. (This relies on SystemC 2.3.4's sc_cor_qt calling finish on entry to every
+// coroutine, the first time from the main stack, which is what its source does.) Built only into the GCC sanitizer build's executables (CMakeLists.txt:
 // EDGEVP_SANITIZER_SOURCES); clang links its ASan runtime statically, where the two functions
 // cannot be interposed this way.
 #include <dlfcn.h>

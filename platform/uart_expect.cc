@@ -4,7 +4,8 @@
 
 namespace edgevp::platform {
 
-uart_expectations::uart_expectations(std::vector<std::string> lines) : m_lines(std::move(lines)) {
+uart_expectations::uart_expectations(std::vector<std::string> lines, std::size_t limit)
+    : m_lines(std::move(lines)), m_limit(limit) {
   for (const std::string& l : m_lines) m_longest = std::max(m_longest, l.size());
 }
 
@@ -36,7 +37,7 @@ void uart_expectations::end_line() {
   const auto index = static_cast<std::uint32_t>(it - m_lines.begin());
   m_run = !m_matches.empty() && m_matches.back() == index ? m_run + 1 : 1;
   if (m_run > m_lines.size()) return;  // the search cannot use more of one run
-  if (m_matches.size() == max_matches) {
+  if (m_matches.size() >= m_limit) {
     m_overflowed = true;
     return;
   }

@@ -6,7 +6,7 @@
 // expected one, that line's index (a run of one index kept at most as many times as there are
 // expectations, the most the search can use), and the line being received, up to the longest
 // expected line (a longer one cannot match and is dropped as it arrives). Past `max_matches`
-// recorded lines the rest are not looked at and found() says so (overflowed()).
+// recorded lines (a test may give fewer) the rest are not looked at, and overflowed() says so.
 #pragma once
 
 #include <cstddef>
@@ -20,17 +20,19 @@ class uart_expectations {
  public:
   static constexpr std::size_t max_matches = std::size_t{1} << 24;
 
-  explicit uart_expectations(std::vector<std::string> lines);
+  explicit uart_expectations(std::vector<std::string> lines, std::size_t limit = max_matches);
 
   void put(char c);
   // Whether each expected line was found, in the order given (a partial last line counts as a line).
   [[nodiscard]] std::vector<bool> found() const;
   [[nodiscard]] bool overflowed() const { return m_overflowed; }
+  [[nodiscard]] std::size_t kept() const { return m_matches.size(); }  // matching lines kept
 
  private:
   void end_line();
 
   std::vector<std::string> m_lines;
+  std::size_t m_limit;
   std::size_t m_longest = 0;
   std::string m_current;
   bool m_too_long = false;

@@ -109,6 +109,10 @@ std::string nv_image_target(const std::string& path) {
     std::vector<char> buf(static_cast<std::size_t>(st.st_size > 0 ? st.st_size : 4095) + 1);
     const ssize_t n = ::readlink(p.c_str(), buf.data(), buf.size());
     if (n < 0) fail("cannot follow the link of eMRAM image", p, errno);
+    if (static_cast<std::size_t>(n) == buf.size()) {  // the link grew since lstat: read it again
+      --hops;
+      continue;
+    }
     const std::string target(buf.data(), static_cast<std::size_t>(n));
     p = !target.empty() && target[0] == '/' ? target : directory_of(p) + "/" + target;
   }

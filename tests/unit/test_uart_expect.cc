@@ -65,6 +65,69 @@ TEST(uart_expect, long_lines_and_long_runs_are_followed) {
   EXPECT_FALSE(e.overflowed());
 }
 
+// A run of one matching line is kept as many times as there are expectations (the most the
+// search can use); past the limit, nothing more is looked at and the checker says so.
+TEST(uart_expect, runs_are_capped_and_the_limit_is_reported) {
+  uart_expectations e({"x", "x", "y"});
+  for (int i = 0; i < 1000; ++i)
+    for (char c : std::string("x\n")) e.put(c);
+  EXPECT_EQ(e.kept(), 3u);
+  for (char c : std::string("y\n")) e.put(c);
+  EXPECT_EQ(e.found(), (std::vector<bool>{true, true, true}));
+  uart_expectations small({"a", "b"}, 4);
+  for (int i = 0; i < 3; ++i)
+    for (char c : std::string("a\nb\n")) small.put(c);
+  EXPECT_TRUE(small.overflowed());
+  EXPECT_EQ(small.kept(), 4u);
+  EXPECT_EQ(small.found(), (std::vector<bool>{true, true}));
+}
+
+// The checker against the whole-output search it replaced (check_scenario before), on random
+// outputs and expectations over a small alphabet of lines (duplicates, empty lines, a last line
+// without its newline, carriage returns).
+std::vector<bool> whole_output_search(const std::vector<std::string>& want, const std::string& out) {
+  std::vector<bool> result;
+  std::size_t from = 0;
+  for (const std::string& line : want) {
+    std::size_t pos = from;
+    bool found = false;
+    while (pos < out.size()) {
+      const std::size_t eol = out.find('\n', pos);
+      std::string got = out.substr(pos, eol == std::string::npos ? std::string::npos : eol - pos);
+      if (!got.empty() && got.back() == '\r') got.pop_back();
+      pos = eol == std::string::npos ? out.size() : eol + 1;
+      if (got == line) {
+        found = true;
+        break;
+      }
+    }
+    result.push_back(found);
+    if (found) from = pos;
+  }
+  return result;
+}
+
+TEST(uart_expect, equals_the_whole_output_search_on_random_outputs) {
+  const std::vector<std::string> alphabet = {"", "a", "b", "ab", "c", "a\r"};
+  std::uint64_t seed = 12345;
+  auto next = [&seed](std::uint64_t n) {
+    seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+    return (seed >> 33) % n;
+  };
+  for (int trial = 0; trial < 20000; ++trial) {
+    std::vector<std::string> want;
+    for (std::uint64_t i = next(5); i > 0; --i) {
+      std::string w = alphabet[next(alphabet.size())];
+      if (!w.empty() && w.back() == '\r') w.pop_back();  // expectations hold no carriage return
+      want.push_back(w);
+    }
+    std::string out;
+    for (std::uint64_t i = next(8); i > 0; --i) out += alphabet[next(alphabet.size())] + "\n";
+    if (next(2) == 0) out += alphabet[next(alphabet.size())];  // a last line without its newline
+    ASSERT_EQ(run(want, out), whole_output_search(want, out)) << "trial " << trial;
+  }
+}
+
 TEST(uart_expect, no_expectations_keep_nothing) {
   uart_expectations e({});
   for (char c : std::string("anything\n")) e.put(c);
