@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "models/core/files.h"
+
 namespace edgevp::platform {
 
 std::string output_failure(const std::string& option, const std::string& path, int err) {
@@ -21,12 +23,7 @@ std::string unusable_output(const std::string& path) {
     return "";
   }
   if (errno != ENOENT) return std::strerror(errno);
-  const std::size_t slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
-  if (::stat(dir.c_str(), &st) != 0) return "directory '" + dir + "': " + std::strerror(errno);
-  if (!S_ISDIR(st.st_mode)) return "'" + dir + "' is not a directory";
-  if (::access(dir.c_str(), W_OK | X_OK) != 0) return "directory '" + dir + "': " + std::strerror(errno);
-  return "";
+  return core::uncreatable_in_directory(path);
 }
 
 checked_filebuf::int_type checked_filebuf::overflow(int_type c) {

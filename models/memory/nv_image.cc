@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "models/core/files.h"
+
 namespace edgevp::memory {
 
 namespace {
@@ -30,13 +32,6 @@ struct fd_guard {
     return f;
   }
 };
-
-std::string directory_of(const std::string& path) {
-  const std::size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
 
 [[noreturn]] void fail_tmp(const std::string& what, const std::string& path, const std::string& tmp,
                            int err) {
@@ -93,7 +88,7 @@ void replace_file(const std::string& path, const unsigned char* data, std::uint6
 
   // Make the rename durable. The new image is in place already: a failure here is still reported,
   // because after a power cut the directory could show the old one.
-  const std::string dir = directory_of(path);
+  const std::string dir = core::directory_of(path);
   fd_guard d{::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
   if (d.fd < 0) fail("cannot sync the directory of eMRAM image", path, errno);
   if (::fsync(d.fd) != 0 && errno != EINVAL) fail("cannot sync the directory of eMRAM image", path, errno);
@@ -114,7 +109,7 @@ std::string nv_image_target(const std::string& path) {
       continue;
     }
     const std::string target(buf.data(), static_cast<std::size_t>(n));
-    p = !target.empty() && target[0] == '/' ? target : directory_of(p) + "/" + target;
+    p = !target.empty() && target[0] == '/' ? target : core::directory_of(p) + "/" + target;
   }
   fail("cannot follow the link of eMRAM image", path, ELOOP);
 }
@@ -136,13 +131,7 @@ std::string nv_image_unwritable(const std::string& path) {
   } else if (errno != ENOENT) {
     return std::strerror(errno) + via;
   }
-  const std::string dir = directory_of(target);
-  struct stat ds {};
-  if (::stat(dir.c_str(), &ds) != 0) return "its directory '" + dir + "': " + std::strerror(errno);
-  if (!S_ISDIR(ds.st_mode)) return "'" + dir + "' is not a directory";
-  if (::access(dir.c_str(), W_OK | X_OK) != 0)
-    return "its directory '" + dir + "' is not writable (" + std::strerror(errno) + ")";
-  return "";
+  return core::uncreatable_in_directory(target);
 }
 
 std::vector<unsigned char> load_nv_image(const std::string& path, std::uint64_t size,
