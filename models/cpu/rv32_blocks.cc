@@ -7,7 +7,9 @@
 // counts. Everything that could be observed from outside the ISS (a bus access, a trap, a CSR, the
 // tohost watch, a store into cached code) is not done inside a block: the block stops before that
 // instruction, accounts for the ones before it exactly, and step() runs it. So counters, cycles and
-// interrupt points are the same as when every instruction goes through step().
+// interrupt points are the same as when every instruction goes through step(). Under a PMP that
+// restricts the running privilege, blocks run where it lets that privilege execute the whole
+// block, and stop before a load or store it refuses: step() takes the access fault.
 #include <algorithm>
 #include <cstring>
 
@@ -21,6 +23,8 @@
 namespace edgevp::cpu {
 
 namespace {
+
+constexpr std::uint8_t pmp_r = 1, pmp_w = 2, pmp_x = 4;  // PMP permissions (as rv32_iss.cc)
 
 // The block executor's extra operation: fall through to the next block at the instruction's pc.
 constexpr std::uint16_t op_end = op::count;
@@ -165,10 +169,15 @@ void rv32_iss::account_partial(const block& b, const block_insn* stop) {
 rv32_iss::block_exit rv32_iss::run_blocks(std::uint64_t cycle_limit) {
   const block* b = lookup_block(m_pc);
   if (b == nullptr) return block_exit::step;
-  return cycle_limit - m_cycles > b->bound ? exec_blocks<false>(b, cycle_limit) : exec_blocks<true>(b, cycle_limit);
+  const bool unchecked = cycle_limit - m_cycles > b->bound;
+  if (EDGEVP_UNLIKELY(m_pmp_check)) {
+    if (!pmp_allows(b->pc, b->bytes, pmp_x, m_priv)) return block_exit::step;  // step() fetches, and faults
+    return unchecked ? exec_blocks<false, true>(b, cycle_limit) : exec_blocks<true, true>(b, cycle_limit);
+  }
+  return unchecked ? exec_blocks<false, false>(b, cycle_limit) : exec_blocks<true, false>(b, cycle_limit);
 }
 
-template <bool checked>
+template <bool checked, bool pmp>
 rv32_iss::block_exit rv32_iss::exec_blocks(const block* b, std::uint64_t cycle_limit) {
   // One entry per operation, in rv32_ops.h's order; operations never put in a block stop it.
   // clang-format off
@@ -233,6 +242,8 @@ rv32_iss::block_exit rv32_iss::exec_blocks(const block* b, std::uint64_t cycle_l
     using T = sem::mem_t<O>;                                       \
     const u32 addr = sem::address(x[d->rs1], d->imm);              \
     if (EDGEVP_UNLIKELY((addr & (sizeof(T) - 1)) != 0)) goto stop; \
+    if (pmp && !pmp_allows(addr, sizeof(T), pmp_r, data_priv()))   \
+      goto stop;                                                   \
     const region* r = m_load_dmi;                                  \
     if (EDGEVP_UNLIKELY(addr - r->base >= r->span)) {              \
       r = data_region(addr, sizeof(T), false);                     \
@@ -250,6 +261,7 @@ rv32_iss::block_exit rv32_iss::exec_blocks(const block* b, std::uint64_t cycle_l
     using T = sem::mem_t<O>;                                                     \
     const u32 addr = sem::address(x[d->rs1], d->imm);                            \
     if (EDGEVP_UNLIKELY((addr & (sizeof(T) - 1)) != 0)) goto stop;               \
+    if (pmp && !pmp_allows(addr, sizeof(T), pmp_w, data_priv())) goto stop;      \
     region* r = m_store_dmi;                                                     \
     if (EDGEVP_UNLIKELY(addr - r->base >= r->span)) {                            \
       r = data_region(addr, sizeof(T), true);                                    \
@@ -346,7 +358,8 @@ done:
     // Chain into the next block when it is cached and checked, and (unchecked) surely ends
     // within the budget; otherwise run() looks it up. Nothing in a block raised attention.
     const block& nb = m_blocks[(next >> 1) & (block_entries - 1)];
-    if (nb.pc == next && nb.gen == m_code_gen && nb.n != 0 && (checked || cycle_limit - m_cycles > nb.bound)) {
+    if (nb.pc == next && nb.gen == m_code_gen && nb.n != 0 && (checked || cycle_limit - m_cycles > nb.bound) &&
+        (!pmp || pmp_allows(nb.pc, nb.bytes, pmp_x, m_priv))) {
       b = &nb;
       d = &m_pool[nb.first];
       EDGEVP_DISPATCH();
@@ -373,7 +386,9 @@ out:
 
 #pragma GCC diagnostic pop
 
-template rv32_iss::block_exit rv32_iss::exec_blocks<false>(const block*, std::uint64_t);
-template rv32_iss::block_exit rv32_iss::exec_blocks<true>(const block*, std::uint64_t);
+template rv32_iss::block_exit rv32_iss::exec_blocks<false, false>(const block*, std::uint64_t);
+template rv32_iss::block_exit rv32_iss::exec_blocks<true, false>(const block*, std::uint64_t);
+template rv32_iss::block_exit rv32_iss::exec_blocks<false, true>(const block*, std::uint64_t);
+template rv32_iss::block_exit rv32_iss::exec_blocks<true, true>(const block*, std::uint64_t);
 
 }  // namespace edgevp::cpu

@@ -1001,7 +1001,7 @@ stop_reason rv32_iss::run(std::uint64_t cycle_limit) {
     // block can raise m_attention (no bus access, no CSR, no trap: those stop the block before
     // the instruction and step() runs it), so looking at it between blocks is the same as looking
     // before every instruction.
-    if (EDGEVP_LIKELY(!m_debug_armed && m_trace == nullptr && !m_pmp_check && !m_triggers_armed)) {
+    if (EDGEVP_LIKELY(!m_debug_armed && m_trace == nullptr && !m_triggers_armed)) {
       const block_exit e = run_blocks(cycle_limit);
       if (EDGEVP_LIKELY(e != block_exit::step)) continue;  // boundary, or the budget is spent
       // Stopped before an instruction step() runs: it has not executed, it starts within the

@@ -312,9 +312,11 @@ class rv32_iss {
     budget,    // the budget ended before the instruction at m_pc
   };
   // Runs blocks from m_pc: unchecked while each block surely ends before cycle_limit, checked
-  // (the budget tested before every instruction) for the blocks that may cross it.
+  // (the budget tested before every instruction) for the blocks that may cross it. With a PMP
+  // check due (m_pmp_check), `pmp` blocks run only where the PMP lets the privilege execute the
+  // whole block, and stop before a load or store it refuses (step() then takes the fault).
   block_exit run_blocks(std::uint64_t cycle_limit);
-  template <bool checked>
+  template <bool checked, bool pmp>
   block_exit exec_blocks(const block* b, std::uint64_t cycle_limit);
   void account_partial(const block& b, const block_insn* stop);
   void flush_blocks();

@@ -2511,4 +2511,65 @@ TEST_F(iss, trace_marks_an_instruction_that_trapped) {
   EXPECT_EQ(t.find("80000008:"), std::string::npos) << "never reached";
 }
 
+// Blocks under a PMP (user mode): the fast path runs the user task's loop in blocks, checks each
+// load and store against the PMP, and stops before the one it refuses, where step() takes the
+// store access fault: pc, cycles, counts, registers and the trap equal running one instruction at
+// a time.
+TEST(iss_blocks, user_mode_under_pmp_matches_one_instruction_at_a_time) {
+  using namespace enc;
+  twin fast(false), slow(true);
+  const std::uint32_t denied = data + 0x40;
+  for (twin* t : {&fast, &slow}) {
+    const std::uint32_t prog[] = {
+        lui(8, data >> 12),  // 00 x8 = data
+        addi(10, 0, 50),     // 04 loop count
+        lw(12, 8, 0),        // 08 loop:
+        add(11, 11, 12),     // 0c
+        sw(11, 8, 4),        // 10
+        sb(10, 8, 8),        // 14
+        lh(13, 8, 8),        // 18
+        mul(14, 13, 11),     // 1c
+        addi(10, 10, -1),    // 20
+        bne(10, 0, -0x1C),   // 24 -> 08
+        sw(11, 8, 0x40),     // 28 the word no entry allows: store access fault
+        addi(15, 0, 1),      // 2c (not reached)
+    };
+    std::uint32_t at = user_code;
+    for (std::uint32_t w : prog) {
+      t->put32(at, w);
+      at += 4;
+    }
+    t->put32(code, mret);
+    t->put32(handler, wfi);
+    ASSERT_TRUE(t->cpu->write_csr(mtvec, handler));
+    ASSERT_TRUE(t->cpu->write_csr(mepc, user_code));
+    ASSERT_TRUE(t->cpu->write_csr(mstatus, 0));  // MPP = user
+    // Entry 0: the denied word, no permission (the lowest entry wins); entry 1: all RAM.
+    ASSERT_TRUE(t->cpu->write_csr(pmpaddr0, denied >> 2));
+    ASSERT_TRUE(t->cpu->write_csr(pmpaddr0 + 1, napot(ram_base, ram_size)));
+    ASSERT_TRUE(t->cpu->write_csr(pmpcfg0, pmp_na4 | (std::uint32_t{pmp_napot | pmp_r | pmp_w | pmp_x} << 8)));
+    t->put32(data, 3);
+  }
+  stop_reason rf = stop_reason::budget;
+  for (int i = 0; i < 20000 && rf != stop_reason::wfi; ++i) {
+    const std::uint64_t budget = 1 + static_cast<std::uint64_t>(i * 5) % 17;  // runs end inside blocks too
+    rf = fast.cpu->run(fast.cpu->cycles() + budget);
+    const stop_reason rs = slow.cpu->run(slow.cpu->cycles() + budget);
+    ASSERT_EQ(rf, rs) << "run " << i;
+    ASSERT_EQ(fast.cpu->pc(), slow.cpu->pc()) << "run " << i;
+    ASSERT_EQ(fast.cpu->cycles(), slow.cpu->cycles()) << "run " << i;
+  }
+  ASSERT_EQ(rf, stop_reason::wfi);
+  expect_same(fast, slow, "after the run");
+  std::uint32_t cause_f = 0, tval_f = 0, epc_f = 0;
+  ASSERT_TRUE(fast.cpu->read_csr(mcause, cause_f));
+  ASSERT_TRUE(fast.cpu->read_csr(mtval, tval_f));
+  ASSERT_TRUE(fast.cpu->read_csr(mepc, epc_f));
+  EXPECT_EQ(cause_f, cause::store_access);
+  EXPECT_EQ(tval_f, denied);
+  EXPECT_EQ(epc_f, user_code + 0x28);
+  EXPECT_EQ(fast.cpu->reg(15), 0u);
+  EXPECT_EQ(fast.cpu->instret(), 2u + 50 * 8 + 1 + 1) << "mret, the task up to the faulting store, the handler's wfi";
+}
+
 }  // namespace
