@@ -22,8 +22,8 @@ std::string unusable_output(const std::string& path) {
     if (::access(path.c_str(), W_OK) != 0) return std::strerror(errno);
     return "";
   }
-  if (errno != ENOENT) return std::strerror(errno);
-  return core::uncreatable_in_directory(path);
+  if (errno != ENOENT && errno != ENOTDIR) return std::strerror(errno);
+  return core::uncreatable_in_directory(path);  // names the directory (ENOTDIR: one that is a file)
 }
 
 checked_filebuf::int_type checked_filebuf::overflow(int_type c) {

@@ -101,12 +101,16 @@ std::string nv_image_target(const std::string& path) {
   for (int hops = 0; hops < 40; ++hops) {
     struct stat st {};
     if (::lstat(p.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return p;
-    std::vector<char> buf(static_cast<std::size_t>(st.st_size > 0 ? st.st_size : 4095) + 1);
-    const ssize_t n = ::readlink(p.c_str(), buf.data(), buf.size());
-    if (n < 0) fail("cannot follow the link of eMRAM image", p, errno);
-    if (static_cast<std::size_t>(n) == buf.size()) {  // the link grew since lstat: read it again
-      --hops;
-      continue;
+    // st_size is not always the target's length (procfs gives 64 for /proc/self/fd/N): a buffer
+    // the target fills is doubled, up to 1 MiB.
+    std::vector<char> buf(static_cast<std::size_t>(st.st_size > 0 ? st.st_size : 255) + 1);
+    ssize_t n = 0;
+    for (;;) {
+      n = ::readlink(p.c_str(), buf.data(), buf.size());
+      if (n < 0) fail("cannot follow the link of eMRAM image", p, errno);
+      if (static_cast<std::size_t>(n) < buf.size()) break;
+      if (buf.size() >= (std::size_t{1} << 20)) fail("cannot follow the link of eMRAM image", p, ENAMETOOLONG);
+      buf.resize(buf.size() * 2);
     }
     const std::string target(buf.data(), static_cast<std::size_t>(n));
     p = !target.empty() && target[0] == '/' ? target : core::directory_of(p) + "/" + target;
@@ -128,7 +132,7 @@ std::string nv_image_unwritable(const std::string& path) {
     if ((st.st_mode & 0222) == 0)
       return "it is read-only (mode " + octal_mode(st.st_mode) + ")" + via +
              ": make it writable to let the run write it back, or give a copy";
-  } else if (errno != ENOENT) {
+  } else if (errno != ENOENT && errno != ENOTDIR) {  // (ENOTDIR: the directory check names it)
     return std::strerror(errno) + via;
   }
   return core::uncreatable_in_directory(target);

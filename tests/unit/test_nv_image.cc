@@ -14,6 +14,7 @@
 
 #include <dirent.h>
 #include <sys/resource.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -209,6 +210,26 @@ TEST(nv_image, a_link_loop_is_an_error) {
 }
 
 // An image without write permission bits is never replaced, whoever runs (root may write anything).
+// /proc/self/fd/N and /dev/fd/N report a link size of 64 whatever the target's length: the link
+// is still followed (it looped for ever).
+TEST(nv_image, a_link_longer_than_its_reported_size_is_followed) {
+  temp_dir d;
+  const std::string img = d.file(std::string(100, 'e') + ".bin");
+  write_raw(img, pattern(64, 6));
+  const int fd = ::open(img.c_str(), O_RDONLY);
+  ASSERT_GE(fd, 0);
+  const std::string link = "/proc/self/fd/" + std::to_string(fd);
+  EXPECT_EQ(nv_image_target(link), img);
+  ::close(fd);
+}
+
+// An output under a regular file: the check names that file as the directory that is not one.
+TEST(nv_image, a_path_under_a_file_names_it) {
+  temp_dir d;
+  write_raw(d.file("f"), pattern(4, 1));
+  EXPECT_EQ(nv_image_unwritable(d.file("f") + "/e.bin"), "its directory '" + d.file("f") + "' is not a directory");
+}
+
 TEST(nv_image, a_read_only_image_is_not_replaced) {
   temp_dir d;
   const std::string img = d.file("ro.bin");
