@@ -228,7 +228,7 @@ int coverify(const parsed_options& opts, const std::function<int(const parsed_op
     paths[i] = logs.empty() ? temp_dir + "/" + impls[i] + ".jsonl" : tagged(logs, impls[i]);
     o.run.accel_log = paths[i];
     for (std::string* out : {&o.run.uart_out, &o.run.report, &o.run.vcd, &o.run.trace_insn, &o.run.power_vcd,
-                             &o.run.power_csv, &o.soc.rtl_vcd})
+                             &o.run.power_csv, &o.run.power_plot, &o.soc.rtl_vcd})
       *out = tagged(*out, impls[i]);
     std::fprintf(stderr, "coverify: %s: run %d of 2, %s.impl = %s\n", block.c_str(), i + 1, block.c_str(), impls[i]);
     std::fflush(stdout);
@@ -249,11 +249,16 @@ int coverify(const parsed_options& opts, const std::function<int(const parsed_op
     ::setpgid(pid, pid);  // (both sides: whichever runs first)
     forward_to = pid;
     blocked.unblock();  // a signal that came since the fork is forwarded now, once
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0) {
+    // Wait for the run to end without reaping it, so that its pid is not reused while a signal
+    // may still be forwarded to it; then stop forwarding, and reap.
+    siginfo_t info{};
+    while (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT) < 0 && errno == EINTR) {
     }
     forward_to = 0;
     current_run = -1;
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
     run_status[i] = status;
     codes[i] = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
   }
@@ -319,6 +324,11 @@ int coverify(const parsed_options& opts, const std::function<int(const parsed_op
   if (!temp_dir.empty()) {
     for (const std::string& p : paths) std::remove(p.c_str());
     ::rmdir(temp_dir.c_str());
+  }
+  if (caught_signal != 0) {  // during the comparison: what it found is printed, the exit says why it ended
+    std::fprintf(stderr, "coverify: %s: %s while comparing%s\n", block.c_str(), signal_name(caught_signal),
+                 verdict.empty() ? "" : (": " + verdict).c_str());
+    return 128 + caught_signal;
   }
   if (verdict.empty() && result == 0)
     std::fprintf(stderr, "coverify: %s: PASS (rtl and tlm agree)\n", block.c_str());

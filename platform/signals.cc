@@ -32,12 +32,11 @@ signal_handlers::signal_handlers(std::initializer_list<int> signals, void (*hand
     if (::sigaction(m_signals[i], nullptr, &m_old[i]) == 0 && m_old[i].sa_handler != SIG_IGN)
       ::sigaction(m_signals[i], &sa, nullptr);
   const sigset_t s = set_of(signals);
-  ::sigprocmask(SIG_UNBLOCK, &s, &m_old_mask);
+  ::sigprocmask(SIG_UNBLOCK, &s, nullptr);
 }
 
 signal_handlers::~signal_handlers() {
-  ::sigprocmask(SIG_SETMASK, &m_old_mask, nullptr);
-  restore_dispositions();
+  restore_dispositions();  // the signals stay unblocked (a --coverify run's plot, after it, can be stopped)
 }
 
 void signal_handlers::restore_dispositions() {

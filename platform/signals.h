@@ -15,8 +15,8 @@ const char* signal_name(int sig);
 // Installs `handler` for `signals` (with sigaction's `flags`) for its lifetime, except for a
 // signal ignored on entry (nohup, a background job's SIGINT), which stays ignored; then unblocks
 // them: a --coverify run starts with them blocked, so that none is lost before its handlers
-// exist, and one that came meanwhile is delivered now. At its end, the dispositions and the
-// signal mask are as they were.
+// exist, and one that came meanwhile is delivered now. At its end, the dispositions are as they
+// were; the signals stay unblocked.
 class signal_handlers {
  public:
   signal_handlers(std::initializer_list<int> signals, void (*handler)(int), int flags);
@@ -30,7 +30,6 @@ class signal_handlers {
  private:
   std::vector<int> m_signals;
   std::vector<struct sigaction> m_old;
-  sigset_t m_old_mask{};
 };
 
 // Blocks `signals` for its lifetime (sigprocmask), and restores the mask at its end or at

@@ -14,8 +14,9 @@
 // Privilege: M and U mode (mstatus.MPP, MPRV, TW; ecall from U; mret to U; CSR privilege checks;
 // mcounteren for U's counters), physical memory protection (pmp_entries entries: TOR, NA4, NAPOT,
 // locking) checked on fetch, load, store and AMO. While a check can refuse something (U mode,
-// MPRV to U, a locked entry) every instruction takes the slow path, which checks; M mode without
-// locked entries runs the fast path untouched.
+// MPRV to U, a locked entry) blocks run only where the PMP lets the privilege execute the whole
+// block, and check every load and store (a refused one stops the block; step() takes the fault);
+// M mode without locked entries runs the fast path untouched.
 // Debug triggers (Sdtrig, mcontrol type 2): trigger_count address triggers on execute, load and
 // store (match equal, >=, <), for machine and/or user mode, raising a breakpoint exception
 // (action 0) before the instruction or access; while one is enabled the slow path runs.
@@ -334,7 +335,7 @@ class rv32_iss {
   // CSRs
   std::uint32_t m_mstatus = 0;  // MIE (3), MPIE (7), MPP (12:11: 0 or 3), MPRV (17), TW (21)
   std::uint8_t m_priv = 3;      // 3 machine, 0 user
-  bool m_pmp_check = false;     // a PMP check may refuse an access: the slow path runs everything
+  bool m_pmp_check = false;     // a PMP check may refuse an access: blocks check (exec_blocks<., true>)
   std::uint32_t m_mcounteren = 0;
   std::uint32_t m_mcountinhibit = 0;
   std::uint64_t m_cycle_frozen = 0, m_instret_frozen = 0;  // mcycle / minstret while inhibited

@@ -2572,4 +2572,39 @@ TEST(iss_blocks, user_mode_under_pmp_matches_one_instruction_at_a_time) {
   EXPECT_EQ(fast.cpu->instret(), 2u + 50 * 8 + 1 + 1) << "mret, the task up to the faulting store, the handler's wfi";
 }
 
+// A block the user may not execute, cached while machine mode ran it, reached by a user jump that
+// chains into it: the instruction access fault of one instruction at a time.
+TEST(iss_blocks, user_jump_into_a_cached_machine_only_block_faults) {
+  using namespace enc;
+  twin fast(false), slow(true);
+  const std::uint32_t kfn = code + 0x100;  // entry 0: [code, code + 0x1000), nothing for the user
+  for (twin* t : {&fast, &slow}) {
+    t->put32(code, jal(1, 0x100));  // machine: call kfn, which caches its block
+    t->put32(code + 4, mret);       // then user mode
+    t->put32(kfn, addi(5, 5, 1));
+    t->put32(kfn + 4, jalr(0, 1, 0));
+    t->put32(user_code, addi(6, 0, 1));
+    t->put32(user_code + 4, jal(0, static_cast<std::int32_t>(kfn - (user_code + 4))));
+    t->put32(handler, wfi);
+    ASSERT_TRUE(t->cpu->write_csr(mtvec, handler));
+    ASSERT_TRUE(t->cpu->write_csr(mepc, user_code));
+    ASSERT_TRUE(t->cpu->write_csr(mstatus, 0));  // MPP = user
+    ASSERT_TRUE(t->cpu->write_csr(pmpaddr0, napot(code, 0x1000)));
+    ASSERT_TRUE(t->cpu->write_csr(pmpaddr0 + 1, napot(ram_base, ram_size)));
+    ASSERT_TRUE(t->cpu->write_csr(pmpcfg0, pmp_napot | (std::uint32_t{pmp_napot | pmp_r | pmp_w | pmp_x} << 8)));
+  }
+  // One budget: no new run() between machine mode's call and the user's jump, so the jump chains.
+  ASSERT_EQ(fast.cpu->run(fast.cpu->cycles() + 100000), stop_reason::wfi);
+  ASSERT_EQ(slow.cpu->run(slow.cpu->cycles() + 100000), stop_reason::wfi);
+  expect_same(fast, slow, "after the run");
+  std::uint32_t c = 0, tv = 0, epc = 0;
+  ASSERT_TRUE(fast.cpu->read_csr(mcause, c));
+  ASSERT_TRUE(fast.cpu->read_csr(mtval, tv));
+  ASSERT_TRUE(fast.cpu->read_csr(mepc, epc));
+  EXPECT_EQ(c, cause::insn_access);
+  EXPECT_EQ(tv, kfn);
+  EXPECT_EQ(epc, kfn);
+  EXPECT_EQ(fast.cpu->reg(5), 1u) << "kfn ran once, in machine mode";
+}
+
 }  // namespace
