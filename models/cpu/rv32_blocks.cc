@@ -201,6 +201,8 @@ rv32_iss::block_exit rv32_iss::exec_blocks(const block* b, std::uint64_t cycle_l
 
   using u32 = std::uint32_t;
   std::uint32_t* const x = m_x;
+  // The privilege of loads and stores: nothing in a block (nor between chained blocks) changes it.
+  const unsigned data_privilege = pmp ? data_priv() : 3;
   const block_insn* d = &m_pool[b->first];
   std::uint32_t next = 0;
 
@@ -242,7 +244,7 @@ rv32_iss::block_exit rv32_iss::exec_blocks(const block* b, std::uint64_t cycle_l
     using T = sem::mem_t<O>;                                       \
     const u32 addr = sem::address(x[d->rs1], d->imm);              \
     if (EDGEVP_UNLIKELY((addr & (sizeof(T) - 1)) != 0)) goto stop; \
-    if (pmp && !pmp_allows(addr, sizeof(T), pmp_r, data_priv()))   \
+    if (pmp && !pmp_allows(addr, sizeof(T), pmp_r, data_privilege)) \
       goto stop;                                                   \
     const region* r = m_load_dmi;                                  \
     if (EDGEVP_UNLIKELY(addr - r->base >= r->span)) {              \
@@ -261,7 +263,7 @@ rv32_iss::block_exit rv32_iss::exec_blocks(const block* b, std::uint64_t cycle_l
     using T = sem::mem_t<O>;                                                     \
     const u32 addr = sem::address(x[d->rs1], d->imm);                            \
     if (EDGEVP_UNLIKELY((addr & (sizeof(T) - 1)) != 0)) goto stop;               \
-    if (pmp && !pmp_allows(addr, sizeof(T), pmp_w, data_priv())) goto stop;      \
+    if (pmp && !pmp_allows(addr, sizeof(T), pmp_w, data_privilege)) goto stop;   \
     region* r = m_store_dmi;                                                     \
     if (EDGEVP_UNLIKELY(addr - r->base >= r->span)) {                            \
       r = data_region(addr, sizeof(T), true);                                    \

@@ -2607,4 +2607,71 @@ TEST(iss_blocks, user_jump_into_a_cached_machine_only_block_faults) {
   EXPECT_EQ(fast.cpu->reg(5), 1u) << "kfn ran once, in machine mode";
 }
 
+// A load refused in the middle of a block (x8 walks 4 bytes an iteration into a word no entry
+// allows), in user mode, and the same code run by machine mode with MPRV and MPP = user (fetch
+// as machine, outside every entry; loads and stores as the user): both fault on the 21st
+// iteration's load, the block's second instruction, as one instruction at a time does.
+TEST(iss_blocks, a_load_refused_mid_block_matches_one_instruction_at_a_time) {
+  using namespace enc;
+  const std::uint32_t denied = data + 4 * 20;
+  for (const bool mprv : {false, true}) {
+    twin fast(false), slow(true);
+    const std::uint32_t at0 = mprv ? code + 0x100 : user_code;
+    for (twin* t : {&fast, &slow}) {
+      const std::uint32_t prog[] = {
+          lui(8, data >> 12),  // 00
+          addi(10, 0, 40),     // 04
+          add(11, 11, 10),     // 08 loop:
+          lw(12, 8, 0),        // 0c refused on the 21st iteration
+          addi(8, 8, 4),       // 10
+          addi(10, 10, -1),    // 14
+          bne(10, 0, -16),     // 18 -> 08
+          addi(15, 0, 1),      // 1c (not reached)
+      };
+      std::uint32_t at = at0;
+      for (std::uint32_t w : prog) {
+        t->put32(at, w);
+        at += 4;
+      }
+      t->put32(code, mret);
+      t->put32(handler, wfi);
+      ASSERT_TRUE(t->cpu->write_csr(mtvec, handler));
+      ASSERT_TRUE(t->cpu->write_csr(mepc, at0));
+      // User: mret at `code` enters the task at at0 (MPP = user). MPRV: machine mode starts at at0
+      // itself, with MPRV set and MPP = user (below).
+      ASSERT_TRUE(t->cpu->write_csr(mstatus, 0));
+      ASSERT_TRUE(t->cpu->write_csr(pmpaddr0, denied >> 2));
+      ASSERT_TRUE(t->cpu->write_csr(pmpaddr0 + 1, napot(data, 0x1000)));
+      // The user may execute user_code's page only; loads and stores in data's page.
+      ASSERT_TRUE(t->cpu->write_csr(pmpaddr0 + 2, napot(user_code, 0x1000)));
+      ASSERT_TRUE(t->cpu->write_csr(pmpcfg0, pmp_na4 | (std::uint32_t{pmp_napot | pmp_r | pmp_w} << 8) |
+                                                 (std::uint32_t{pmp_napot | pmp_r | pmp_x} << 16)));
+      if (mprv) {
+        t->cpu->set_pc(at0);
+        ASSERT_TRUE(t->cpu->write_csr(mstatus, 1u << 17));  // MPRV, MPP = user
+      }
+    }
+    stop_reason rf = stop_reason::budget;
+    for (int i = 0; i < 20000 && rf != stop_reason::wfi; ++i) {
+      const std::uint64_t budget = 1 + static_cast<std::uint64_t>(i * 3) % 13;
+      rf = fast.cpu->run(fast.cpu->cycles() + budget);
+      const stop_reason rs = slow.cpu->run(slow.cpu->cycles() + budget);
+      ASSERT_EQ(rf, rs) << (mprv ? "mprv" : "user") << " run " << i;
+      ASSERT_EQ(fast.cpu->pc(), slow.cpu->pc()) << (mprv ? "mprv" : "user") << " run " << i;
+      ASSERT_EQ(fast.cpu->cycles(), slow.cpu->cycles()) << (mprv ? "mprv" : "user") << " run " << i;
+    }
+    ASSERT_EQ(rf, stop_reason::wfi) << (mprv ? "mprv" : "user");
+    expect_same(fast, slow, mprv ? "mprv" : "user");
+    std::uint32_t c = 0, tv = 0, epc = 0;
+    ASSERT_TRUE(fast.cpu->read_csr(mcause, c));
+    ASSERT_TRUE(fast.cpu->read_csr(mtval, tv));
+    ASSERT_TRUE(fast.cpu->read_csr(mepc, epc));
+    EXPECT_EQ(c, cause::load_access) << (mprv ? "mprv" : "user");
+    EXPECT_EQ(tv, denied) << (mprv ? "mprv" : "user");
+    EXPECT_EQ(epc, at0 + 0x0C) << (mprv ? "mprv" : "user");
+    EXPECT_EQ(fast.cpu->reg(10), 20u) << "the 21st iteration";
+    EXPECT_EQ(fast.cpu->reg(15), 0u);
+  }
+}
+
 }  // namespace
